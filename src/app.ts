@@ -1,0 +1,158 @@
+// The composition root: configuration in, a running tierd out. Everything
+// that needs wiring (provider, decider, router, server) is built here and
+// only here; the modules themselves take what they need as arguments.
+import type { DescFile } from "@bufbuild/protobuf";
+import type { ConnectRouter, Interceptor } from "@connectrpc/connect";
+import { connectNodeAdapter } from "@connectrpc/connect-node";
+import { file_grpc_health_v1_health, Health, HealthCheckResponse_ServingStatus } from "../gen/grpc/health/v1/health_pb.js";
+import { file_grpc_reflection_v1_reflection } from "../gen/grpc/reflection/v1/reflection_pb.js";
+import { file_grpc_reflection_v1alpha_reflection } from "../gen/grpc/reflection/v1alpha/reflection_pb.js";
+import { file_tierd_v1_router, RouterService } from "../gen/tierd/v1/router_pb.js";
+import { EMBEDDED_CONFIG_NAME, loadConfig, parseConfig, type Config } from "./config/index.js";
+import { createLogger, type Logger } from "./core/log.js";
+import { createTierDecider } from "./policy/index.js";
+import { createProvider, type Provider } from "./provider/index.js";
+import { createRouter, newRequestId, type Router } from "./router/index.js";
+import { errorMappingInterceptor } from "./server/errors.js";
+import { createHealthState, healthServiceImpl, type HealthState } from "./server/health.js";
+import { listenHttp, type RunningHttpServer } from "./server/http-server.js";
+import { createReflectionIndex, registerReflection } from "./server/reflection.js";
+import { routerServiceImpl } from "./server/router-service.js";
+import { unimplementedFallback } from "./server/unimplemented.js";
+import { startFakeUpstream, type FakeUpstream } from "./testing/fake-upstream.js";
+
+export interface StartOptions {
+  /** A parsed configuration; wins over `configPath`. */
+  config?: Config;
+  /** YAML file; the embedded default config when neither is given. */
+  configPath?: string;
+  /** YAML text, for tests; `configSource` names it in errors. */
+  configText?: string;
+  configSource?: string;
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Override the configured listen address (tests pass port 0). */
+  host?: string;
+  port?: number;
+  logger?: Logger;
+}
+
+export interface Tierd {
+  readonly url: string;
+  readonly port: number;
+  readonly config: Config;
+  readonly router: Router;
+  readonly provider: Provider;
+  readonly health: HealthState;
+  /** The in-process demo upstream, when the embedded config started one. */
+  readonly demoUpstream: FakeUpstream | undefined;
+  /** Graceful stop: NOT_SERVING, drain for the grace period, then close. */
+  close(graceMs?: number): Promise<void>;
+}
+
+/** Files served by reflection: the API and the protocols around it. */
+const SERVED_FILES: DescFile[] = [
+  file_tierd_v1_router,
+  file_grpc_health_v1_health,
+  file_grpc_reflection_v1_reflection,
+  file_grpc_reflection_v1alpha_reflection,
+];
+
+export async function startTierd(options: StartOptions = {}): Promise<Tierd> {
+  const env = options.env ?? process.env;
+  const embedded = options.config === undefined && options.configPath === undefined && options.configText === undefined;
+  let demoUpstream: FakeUpstream | undefined;
+  let configEnv = env;
+  if (embedded && !env.TIERD_BASE_URL) {
+    demoUpstream = await startFakeUpstream({ record: false });
+    configEnv = { ...env, TIERD_BASE_URL: demoUpstream.url };
+  }
+  let config: Config;
+  try {
+    config =
+      options.config ??
+      (options.configText !== undefined
+        ? parseConfig(options.configText, options.configSource ?? "<config text>", configEnv)
+        : loadConfig({ ...(options.configPath === undefined ? {} : { path: options.configPath }), env: configEnv }));
+  } catch (err) {
+    await demoUpstream?.close();
+    throw err;
+  }
+  const log = options.logger ?? createLogger({ level: config.log.level });
+  if (demoUpstream) {
+    log.warn(
+      "DEMO MODE: TIERD_BASE_URL is not set, so Route and StreamCompletion answers are SIMULATED by a built-in fake upstream. Set TIERD_BASE_URL (and TIERD_API_KEY) to an OpenAI-compatible endpoint for real answers.",
+      { demo_upstream: demoUpstream.url },
+    );
+  }
+
+  const provider = createProvider({ config, configSource: options.configPath ?? options.configSource ?? EMBEDDED_CONFIG_NAME });
+  const decider = createTierDecider({ config });
+  const router = createRouter({ decider, provider });
+  const health = createHealthState([RouterService.typeName, Health.typeName]);
+  const shutdown = new AbortController();
+  const interceptors: Interceptor[] = [errorMappingInterceptor(log)];
+  const reflection = createReflectionIndex(SERVED_FILES, [
+    RouterService.typeName,
+    Health.typeName,
+    "grpc.reflection.v1.ServerReflection",
+    "grpc.reflection.v1alpha.ServerReflection",
+  ]);
+
+  const routes = (r: ConnectRouter) => {
+    r.service(RouterService, routerServiceImpl(router, { newRequestId }));
+    r.service(Health, healthServiceImpl(health));
+    registerReflection(r, reflection);
+  };
+  const handler = connectNodeAdapter({
+    routes,
+    interceptors,
+    fallback: unimplementedFallback,
+    // A typo in a JSON request (an unknown field or enum name such as
+    // "TIER_GIGANTIC") is an InvalidArgument, not a silently ignored field.
+    jsonOptions: { ignoreUnknownFields: false },
+    readMaxBytes: config.server.max_request_bytes,
+    maxTimeoutMs: config.server.max_timeout_ms,
+    shutdownSignal: shutdown.signal,
+  });
+
+  let server: RunningHttpServer;
+  try {
+    server = await listenHttp({ host: options.host ?? config.server.host, port: options.port ?? config.server.port, handler, log });
+  } catch (err) {
+    await provider.close();
+    await demoUpstream?.close();
+    throw err;
+  }
+  log.info("tierd listening", { url: server.url, mode: config.mode, protocols: "grpc, grpc-web, connect" });
+  if (!isLoopback(server.host)) {
+    log.warn("tierd listens on a non-loopback address; make sure callers are authenticated", { host: server.host });
+  }
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: server.url,
+    port: server.port,
+    config,
+    router,
+    provider,
+    health,
+    demoUpstream,
+    close(graceMs = config.server.shutdown_grace_ms) {
+      closing ??= (async () => {
+        health.setAll(HealthCheckResponse_ServingStatus.NOT_SERVING);
+        await server.close(graceMs, () => {
+          log.warn("shutdown grace period over; cancelling in-flight calls", { grace_ms: graceMs });
+          shutdown.abort();
+        });
+        await provider.close();
+        await demoUpstream?.close();
+        log.info("tierd stopped");
+      })();
+      return closing;
+    },
+  };
+}
+
+function isLoopback(host: string): boolean {
+  return host === "127.0.0.1" || host === "::1" || host === "localhost" || host.startsWith("127.");
+}

@@ -1,0 +1,78 @@
+// The `tierd` command. `tierd serve` (the default) runs the service; other
+// subcommands are offline tools over the same core code.
+import { parseArgs } from "node:util";
+import { startTierd } from "../app.js";
+import { ConfigError } from "../config/index.js";
+
+const USAGE = `usage: tierd [serve] [--config FILE] [--host HOST] [--port PORT]
+
+  serve      run the router (default). Config: --config FILE, else $TIERD_CONFIG,
+             else the embedded default (demo upstream unless TIERD_BASE_URL is set).
+`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command = "serve", ...rest] = argv[0]?.startsWith("-") ? ["serve", ...argv] : argv;
+  switch (command) {
+    case "serve":
+      return serve(rest);
+    case "help":
+    case "--help":
+      process.stdout.write(USAGE);
+      return 0;
+    default:
+      process.stderr.write(`tierd: unknown command "${command}"\n${USAGE}`);
+      return 2;
+  }
+}
+
+async function serve(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { config: { type: "string" }, host: { type: "string" }, port: { type: "string" }, help: { type: "boolean" } },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const configPath = values.config ?? process.env.TIERD_CONFIG;
+  let port: number | undefined;
+  if (values.port !== undefined) {
+    port = Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) {
+      process.stderr.write(`tierd: --port must be an integer in 0-65535, got "${values.port}"\n`);
+      return 2;
+    }
+  }
+  let app;
+  try {
+    app = await startTierd({
+      ...(configPath === undefined ? {} : { configPath }),
+      ...(values.host === undefined ? {} : { host: values.host }),
+      ...(port === undefined ? {} : { port }),
+    });
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`tierd: ${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+  return new Promise<number>((resolve) => {
+    let signals = 0;
+    const stop = (signal: NodeJS.Signals) => {
+      signals++;
+      if (signals > 1) {
+        process.stderr.write(`tierd: second ${signal}, exiting now\n`);
+        resolve(1);
+        return;
+      }
+      void app.close().then(
+        () => resolve(0),
+        () => resolve(1),
+      );
+    };
+    process.on("SIGTERM", stop);
+    process.on("SIGINT", stop);
+  });
+}

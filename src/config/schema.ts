@@ -1,0 +1,101 @@
+// The one schema of tierd's YAML configuration. Every default lives here;
+// the loader (load.ts) only reads, interpolates and reports errors.
+// Keys are snake_case as in the file, so what a user reads in YAML is what
+// the code reads too.
+import { z } from "zod";
+
+const positiveInt = z.number().int().positive();
+const nonNegativeInt = z.number().int().nonnegative();
+
+export const tierNameSchema = z.enum(["nano", "mid", "frontier"]);
+export type TierName = z.infer<typeof tierNameSchema>;
+
+export const capabilitySchema = z.enum(["json", "tools", "vision"]);
+
+export const deploymentSchema = z.strictObject({
+  /** Model string sent upstream, e.g. "openai/gpt-4o-mini" for a gateway. */
+  model: z.string().min(1),
+  /** OpenAI-compatible base URL, e.g. https://api.openai.com/v1. */
+  base_url: z.url({ protocol: /^https?$/ }),
+  /** API key; write `${ENV_VAR}` so the key stays out of the file. */
+  api_key: z.string().default(""),
+  /** Whole-request timeout of one attempt. */
+  timeout_ms: positiveInt.default(60_000),
+  /** Streaming: longest wait for the first content token of one attempt. */
+  ttft_timeout_ms: positiveInt.default(15_000),
+  /** Input plus output tokens the model accepts. */
+  context_window: positiveInt.default(128_000),
+  capabilities: z.array(capabilitySchema).default(["json"]),
+  /** Relative share of traffic under the `weighted` strategy. */
+  weight: z.number().positive().default(1),
+  /** Extra HTTP headers sent upstream (e.g. OpenRouter's HTTP-Referer). */
+  headers: z.record(z.string(), z.string()).default({}),
+});
+export type DeploymentConfig = z.infer<typeof deploymentSchema>;
+
+export const tierSchema = z.strictObject({
+  /** Deployment names, in order of preference. */
+  deployments: z.array(z.string().min(1)).min(1),
+  /** How to pick among healthy deployments of the tier. */
+  strategy: z.enum(["ordered", "weighted", "least-latency"]).default("ordered"),
+});
+export type TierConfig = z.infer<typeof tierSchema>;
+
+/** USD per 1M tokens; the source of each default is in provider/pricing.ts. */
+export const priceSchema = z.strictObject({
+  input: z.number().nonnegative(),
+  output: z.number().nonnegative(),
+  cached_input: z.number().nonnegative().optional(),
+  cache_write: z.number().nonnegative().optional(),
+});
+export type PriceConfig = z.infer<typeof priceSchema>;
+
+export const serverSchema = z.strictObject({
+  /** Loopback by default: exposing tierd is a deliberate choice. */
+  host: z.string().min(1).default("127.0.0.1"),
+  port: z.number().int().min(0).max(65_535).default(50051),
+  /** On SIGTERM, in-flight calls get this long to finish. */
+  shutdown_grace_ms: nonNegativeInt.default(10_000),
+  /** Largest request message accepted, in bytes. */
+  max_request_bytes: positiveInt.default(4 * 1024 * 1024),
+  /** Largest deadline a caller may ask for. */
+  max_timeout_ms: positiveInt.default(10 * 60_000),
+});
+
+export const logSchema = z.strictObject({
+  level: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+});
+
+export const configSchema = z.strictObject({
+  server: serverSchema.default(serverSchema.parse({})),
+  log: logSchema.default(logSchema.parse({})),
+  /**
+   * enforce: act on decisions. shadow: send everything to shadow_tier and
+   * record the decision. rules-only: rules decide, no classifier runs.
+   */
+  mode: z.enum(["enforce", "shadow", "rules-only"]).default("enforce"),
+  /** The tier every request goes to in shadow mode. */
+  shadow_tier: tierNameSchema.default("mid"),
+  /**
+   * Where anything unexpected lands. Never nano: a wrong cheap answer costs
+   * more than a right mid one.
+   */
+  default_tier: z.enum(["mid", "frontier"]).default("mid"),
+  deployments: z.record(z.string().min(1), deploymentSchema),
+  tiers: z.strictObject({
+    nano: tierSchema,
+    mid: tierSchema,
+    frontier: tierSchema,
+  }),
+  /**
+   * Where a tier's requests go when all its deployments failed. LiteLLM's
+   * router form, so a LiteLLM config carries over: [{nano: [mid]}, ...].
+   */
+  fallbacks: z
+    .array(z.partialRecord(tierNameSchema, z.array(tierNameSchema)))
+    .default([{ nano: ["mid"] }, { mid: ["frontier"] }]),
+  /** Per-model price overrides and additions, keyed by model string. */
+  pricing: z.record(z.string().min(1), priceSchema).default({}),
+});
+
+export type Config = z.infer<typeof configSchema>;

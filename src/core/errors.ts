@@ -1,0 +1,69 @@
+// Errors are values with codes. The core raises TierdError with a code from
+// the gRPC vocabulary; the server maps the code to a ConnectError exactly once
+// (src/server/errors.ts), so nothing reaches a client as a bare Internal.
+import type { Attempt, Usage } from "./types.js";
+
+export type ErrorCode =
+  | "canceled"
+  | "invalid_argument"
+  | "deadline_exceeded"
+  | "not_found"
+  | "permission_denied"
+  | "resource_exhausted"
+  | "failed_precondition"
+  | "unimplemented"
+  | "internal"
+  | "unavailable"
+  | "unauthenticated";
+
+export interface TierdErrorOptions {
+  /** Field path of the request that is at fault, for invalid_argument. */
+  field?: string;
+  /** Seconds after which a retry may succeed, for resource_exhausted/unavailable. */
+  retryAfterSeconds?: number;
+  /** Structured facts for the error details (kept free of secrets). */
+  details?: Record<string, unknown>;
+  /** Upstream attempts made before the failure, for the ledger and the caller. */
+  attempts?: Attempt[];
+  /** Set when a stream failed after content reached the caller. */
+  streamFailure?: StreamFailureInfo;
+  cause?: unknown;
+}
+
+/** How much of a stream was delivered before it failed, and what it cost. */
+export interface StreamFailureInfo {
+  deliveredDeltas: number;
+  deliveredChars: number;
+  deliveredTokens: number;
+  usage: Usage;
+  costPicoUsd: bigint;
+  requestId: string;
+}
+
+export class TierdError extends Error {
+  override readonly name = "TierdError";
+  readonly code: ErrorCode;
+  readonly field: string | undefined;
+  readonly retryAfterSeconds: number | undefined;
+  readonly details: Record<string, unknown> | undefined;
+  readonly attempts: Attempt[] | undefined;
+  streamFailure: StreamFailureInfo | undefined;
+
+  constructor(code: ErrorCode, message: string, options: TierdErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.field = options.field;
+    this.retryAfterSeconds = options.retryAfterSeconds;
+    this.details = options.details;
+    this.attempts = options.attempts;
+    this.streamFailure = options.streamFailure;
+  }
+}
+
+export function invalidArgument(field: string, message: string): TierdError {
+  return new TierdError("invalid_argument", `${field}: ${message}`, { field });
+}
+
+export function isTierdError(value: unknown): value is TierdError {
+  return value instanceof TierdError;
+}

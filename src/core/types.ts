@@ -1,0 +1,160 @@
+// Domain types shared by the core modules (policy, classifier, provider,
+// usage, cache). Enums come from the proto so the core and the wire agree on
+// one vocabulary; messages are plain objects because the core never builds
+// protobuf messages (the server adapters convert at the edge).
+import {
+  AttemptOutcome,
+  DecisionStage,
+  ErrorClass,
+  FinishReason,
+  RoutingMode,
+  Tier,
+} from "../../gen/tierd/v1/router_pb.js";
+
+export { AttemptOutcome, DecisionStage, ErrorClass, FinishReason, RoutingMode, Tier };
+
+/** The three routable tiers, cheapest first. */
+export type RoutableTier = Tier.NANO | Tier.MID | Tier.FRONTIER;
+
+export const TIERS_CHEAPEST_FIRST: readonly RoutableTier[] = [Tier.NANO, Tier.MID, Tier.FRONTIER];
+
+export type Role = "system" | "user" | "assistant" | "tool";
+
+export interface ChatMessage {
+  role: Role;
+  content: string;
+  name?: string;
+  toolCallId?: string;
+}
+
+export interface GenerationParams {
+  maxOutputTokens?: number;
+  temperature?: number;
+  topP?: number;
+  stop: string[];
+  responseFormat: "text" | "json_object";
+  seed?: number;
+}
+
+export interface Caller {
+  id: string;
+  plan: string;
+  metadata: Record<string, string>;
+}
+
+/** What the router is asked to decide on (Classify) or answer (Route). */
+export interface ClassifyInput {
+  requestId: string;
+  messages: ChatMessage[];
+  endpoint: string;
+  caller: Caller;
+  tierOverride?: RoutableTier;
+}
+
+export interface CompletionRequest extends ClassifyInput {
+  params: GenerationParams;
+  cacheBypass: boolean;
+}
+
+/**
+ * Per-call context handed down from the transport: the caller's
+ * cancellation and the absolute deadline (epoch ms) when one was set.
+ */
+export interface CallContext {
+  signal: AbortSignal;
+  deadlineAt?: number;
+}
+
+export interface DecisionStep {
+  stage: DecisionStage;
+  tier: Tier;
+  score: number;
+  confidence: number;
+  detail: string;
+  latencyMs: number;
+  decisive: boolean;
+}
+
+export interface TierChoice {
+  tier: RoutableTier;
+  score: number;
+  confidence: number;
+  decidedBy: DecisionStage;
+  reason: string;
+}
+
+export interface Decision extends TierChoice {
+  classifierLatencyMs: number;
+  mode: RoutingMode;
+  /** In shadow mode: what the router would have done. */
+  shadow?: TierChoice;
+  trace: DecisionStep[];
+  /** Input tokens as the size rule counted them. */
+  inputTokens: number;
+}
+
+export interface Usage {
+  inputTokens: number;
+  outputTokens: number;
+  cachedInputTokens: number;
+  reasoningTokens: number;
+  cacheWriteTokens: number;
+  estimated: boolean;
+}
+
+export const ZERO_USAGE: Readonly<Usage> = Object.freeze({
+  inputTokens: 0,
+  outputTokens: 0,
+  cachedInputTokens: 0,
+  reasoningTokens: 0,
+  cacheWriteTokens: 0,
+  estimated: false,
+});
+
+export interface Attempt {
+  deployment: string;
+  model: string;
+  tier: RoutableTier;
+  outcome: AttemptOutcome;
+  errorClass: ErrorClass;
+  latencyMs: number;
+  httpStatus: number;
+  detail: string;
+}
+
+/** A finished completion, whatever produced it (upstream or cache). */
+export interface Completion {
+  content: string;
+  finishReason: FinishReason;
+  tier: RoutableTier;
+  deployment: string;
+  model: string;
+  attempts: Attempt[];
+  usage: Usage;
+  /** Exact cost in pico-USD (1e-12 USD). */
+  costPicoUsd: bigint;
+  cacheHit: boolean;
+}
+
+export interface RouteResult extends Completion {
+  requestId: string;
+  decision: Decision;
+  latencyMs: number;
+}
+
+export interface StreamSummary extends Completion {
+  requestId: string;
+  latencyMs: number;
+  timeToFirstTokenMs: number;
+}
+
+/** Events of a routed stream, in order: decision, deltas, summary. */
+export type StreamEvent =
+  | { kind: "decision"; decision: Decision }
+  | { kind: "delta"; content: string }
+  | { kind: "summary"; summary: StreamSummary };
+
+export interface ClassifyResult {
+  requestId: string;
+  decision: Decision;
+}

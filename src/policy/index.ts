@@ -1,0 +1,1 @@
+export { createTierDecider, estimateInputTokens, type TierDecider, type TierDeciderOptions } from "./decide-tier.js";

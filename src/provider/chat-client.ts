@@ -1,0 +1,44 @@
+// The upstream HTTP client: the `openai` SDK with its own retries off (the
+// router owns retry policy) over one keep-alive connection pool per base
+// URL origin, shared by every deployment that points there.
+import OpenAI from "openai";
+import { Agent, fetch as undiciFetch } from "undici";
+
+export interface ChatClientPool {
+  clientFor(options: { baseUrl: string; apiKey: string; headers: Record<string, string> }): OpenAI;
+  close(): Promise<void>;
+}
+
+export function createChatClientPool(): ChatClientPool {
+  const agents = new Map<string, Agent>();
+  const agentFor = (baseUrl: string): Agent => {
+    const origin = new URL(baseUrl).origin;
+    let agent = agents.get(origin);
+    if (agent === undefined) {
+      agent = new Agent({ keepAliveTimeout: 30_000, connections: 256, pipelining: 1 });
+      agents.set(origin, agent);
+    }
+    return agent;
+  };
+  return {
+    clientFor({ baseUrl, apiKey, headers }) {
+      const dispatcher = agentFor(baseUrl);
+      return new OpenAI({
+        baseURL: baseUrl,
+        // Keyless upstreams (Ollama, a local vLLM) still get a syntactically
+        // valid header; the SDK refuses an empty key.
+        apiKey: apiKey === "" ? "no-key" : apiKey,
+        maxRetries: 0,
+        // Attempt timeouts are enforced by the provider's own signal.
+        timeout: 24 * 60 * 60 * 1000,
+        defaultHeaders: headers,
+        fetch: undiciFetch as unknown as typeof globalThis.fetch,
+        fetchOptions: { dispatcher } as never,
+      });
+    },
+    async close() {
+      await Promise.all([...agents.values()].map((agent) => agent.close()));
+      agents.clear();
+    },
+  };
+}

@@ -1,0 +1,1 @@
+export { createRouter, newRequestId, type Router, type RouterOptions } from "./router.js";

@@ -1,0 +1,118 @@
+// One TCP port for every protocol: HTTP/2 cleartext (gRPC, and Connect or
+// gRPC-Web from HTTP/2 clients) and HTTP/1.1 (Connect JSON from plain curl,
+// gRPC-Web from browsers). The first bytes of a connection decide: the
+// HTTP/2 client preface starts with "PRI * HTTP/2.0".
+import http from "node:http";
+import http2 from "node:http2";
+import net, { type AddressInfo } from "node:net";
+import type { connectNodeAdapter } from "@connectrpc/connect-node";
+import type { Logger } from "../core/log.js";
+
+export interface HttpServerOptions {
+  host: string;
+  port: number;
+  handler: NodeHandlerFn;
+  log: Logger;
+  /** A connection that sends nothing for this long is closed. */
+  idleTimeoutMs?: number;
+}
+
+export interface RunningHttpServer {
+  readonly host: string;
+  readonly port: number;
+  /** http://host:port */
+  readonly url: string;
+  /**
+   * Stops accepting connections, lets in-flight calls finish for up to
+   * `graceMs`, then calls `onGraceExpired` and closes what is left.
+   */
+  close(graceMs: number, onGraceExpired?: () => void): Promise<void>;
+  /** Open client connections, for tests and shutdown logs. */
+  connectionCount(): number;
+}
+
+type NodeHandlerFn = ReturnType<typeof connectNodeAdapter>;
+
+const H2_PREFACE = Buffer.from("PRI * HTTP/2.0");
+
+export async function listenHttp(options: HttpServerOptions): Promise<RunningHttpServer> {
+  const idleTimeoutMs = options.idleTimeoutMs ?? 60_000;
+  const h2 = http2.createServer({ maxSessionMemory: 64, settings: { maxConcurrentStreams: 1000 } }, options.handler);
+  const h1 = http.createServer({ keepAlive: true }, options.handler);
+  h1.keepAliveTimeout = 5_000;
+  const sockets = new Set<net.Socket>();
+  const sessions = new Set<http2.ServerHttp2Session>();
+  h2.on("session", (session) => {
+    sessions.add(session);
+    session.on("close", () => sessions.delete(session));
+    session.on("error", () => undefined);
+  });
+  h2.on("sessionError", () => undefined);
+
+  const tcp = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+    // Errors after hand-over are the HTTP servers' to handle; this listener
+    // only keeps a reset during sniffing from crashing the process.
+    socket.on("error", () => undefined);
+    socket.setTimeout(idleTimeoutMs, () => socket.destroy());
+    socket.once("data", (first: Buffer) => {
+      socket.setTimeout(0);
+      socket.pause();
+      socket.unshift(first);
+      if (first.subarray(0, H2_PREFACE.length).equals(H2_PREFACE.subarray(0, Math.min(first.length, H2_PREFACE.length)))) {
+        // http2 reads data already buffered on the socket when the session
+        // starts (nodejs/node#34532), so the unshifted preface is not lost.
+        h2.emit("connection", socket);
+      } else {
+        h1.emit("connection", socket);
+        socket.resume();
+      }
+    });
+  });
+  tcp.on("error", (err) => options.log.error("listener error", { error: err.message }));
+
+  await new Promise<void>((resolve, reject) => {
+    tcp.once("error", reject);
+    tcp.listen(options.port, options.host, () => {
+      tcp.off("error", reject);
+      resolve();
+    });
+  });
+  const address = tcp.address() as AddressInfo;
+  const hostForUrl = address.family === "IPv6" ? `[${address.address}]` : address.address;
+
+  return {
+    host: address.address,
+    port: address.port,
+    url: `http://${hostForUrl}:${address.port}`,
+    connectionCount: () => sockets.size,
+    async close(graceMs, onGraceExpired) {
+      tcp.close();
+      // GOAWAY: clients open no new streams here, running streams go on.
+      for (const session of sessions) session.close();
+      h1.closeIdleConnections();
+      const drained = new Promise<void>((resolve) => {
+        const check = () => {
+          h1.closeIdleConnections();
+          if (sockets.size === 0) resolve();
+          else setTimeout(check, 25).unref();
+        };
+        check();
+      });
+      let timer: NodeJS.Timeout | undefined;
+      const expired = new Promise<"expired">((resolve) => {
+        timer = setTimeout(() => resolve("expired"), graceMs);
+      });
+      const outcome = await Promise.race([drained, expired]);
+      clearTimeout(timer);
+      if (outcome === "expired") {
+        onGraceExpired?.();
+        // Give aborted handlers a moment to send their final status.
+        await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, 250))]);
+        for (const session of sessions) session.destroy();
+        for (const socket of sockets) socket.destroy();
+      }
+    },
+  };
+}

@@ -1,0 +1,354 @@
+// A real OpenAI-compatible HTTP server on loopback: the tests' upstream, the
+// benchmark's baseline and the demo upstream of the embedded default config.
+// It speaks the Chat Completions API (JSON and SSE streaming) and injects
+// faults per request, either from rules the test installs (`inject`) or from
+// a directive inside the last user message, `[[fake:{"status":503}]]`, which
+// lets callers in any language script a fault end to end.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+
+export interface Fault {
+  /** Answer with this HTTP status and an OpenAI-style error body. */
+  status?: number;
+  /** Retry-After header sent with `status` (seconds, or an HTTP date). */
+  retryAfter?: number | string;
+  /** Answer 400 with code `context_length_exceeded`. */
+  contextLength?: boolean;
+  /** Wait this long before sending response headers. */
+  delayHeadersMs?: number;
+  /** Streaming: wait this long after headers before the first content chunk. */
+  delayFirstTokenMs?: number;
+  /** Never answer; the connection stays open until the client gives up. */
+  hang?: boolean;
+  /** Destroy the socket without answering. */
+  resetConnection?: boolean;
+  /** Streaming: destroy the socket after this many content chunks (0: before the first). */
+  cutAfterChunks?: number;
+  /** Streaming: end the body cleanly but without finish_reason and [DONE]. */
+  noDone?: boolean;
+  /** Send a body (or SSE data) that is not valid JSON. */
+  malformedJson?: boolean;
+  /** Leave out the usage block. */
+  noUsage?: boolean;
+  /** Answer with this text instead of the simulated one. */
+  content?: string;
+  /** Report this many prompt tokens as read from the provider's cache. */
+  cachedTokens?: number;
+  /** Report this many reasoning tokens inside completion_tokens. */
+  reasoningTokens?: number;
+}
+
+export interface FaultRule {
+  /** Only requests for this model (exact, or matching the pattern). */
+  model?: string | RegExp;
+  /** How many matching requests get the fault; Infinity for all. Default 1. */
+  times?: number;
+  fault: Fault;
+}
+
+export interface RecordedRequest {
+  model: string;
+  stream: boolean;
+  messages: { role: string; content: string }[];
+  maxTokens: number | undefined;
+  temperature: number | undefined;
+  responseFormat: string | undefined;
+  authorization: string | undefined;
+  fault: Fault | undefined;
+  at: number;
+}
+
+export interface FakeUpstreamOptions {
+  port?: number;
+  host?: string;
+  /** Added before headers on every request (simulated model latency). */
+  latencyMs?: number;
+  /** Streaming: pause between content chunks. */
+  chunkDelayMs?: number;
+  /** Words per streamed content chunk. */
+  wordsPerChunk?: number;
+  /** Produce the answer text; the default is a deterministic simulated answer. */
+  reply?: (request: ChatRequestBody) => string;
+  /** Keep a log of requests (tests); off for long benchmark runs. */
+  record?: boolean;
+}
+
+export interface ChatRequestBody {
+  model: string;
+  messages: { role: string; content: unknown }[];
+  stream?: boolean;
+  stream_options?: { include_usage?: boolean };
+  max_tokens?: number;
+  max_completion_tokens?: number;
+  temperature?: number;
+  response_format?: { type?: string };
+}
+
+export interface FakeUpstream {
+  /** Base URL for an OpenAI client, ending in /v1. */
+  readonly url: string;
+  readonly port: number;
+  /** Requests received, when recording. */
+  readonly requests: RecordedRequest[];
+  /** Chat completion requests received since start or the last reset. */
+  requestCount(): number;
+  /** Sockets currently open to this server. */
+  openSockets(): number;
+  inject(rule: FaultRule): void;
+  /** Clears rules, the request log and the counter. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+const DIRECTIVE = /\[\[fake:(\{.*?\})\]\]/s;
+
+export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Promise<FakeUpstream> {
+  const rules: { model: string | RegExp | undefined; times: number; fault: Fault }[] = [];
+  const requests: RecordedRequest[] = [];
+  const sockets = new Set<Socket>();
+  let count = 0;
+  let idSeq = 0;
+  const record = options.record ?? true;
+  const wordsPerChunk = options.wordsPerChunk ?? 3;
+
+  const takeRule = (model: string): Fault | undefined => {
+    for (let i = 0; i < rules.length; i++) {
+      const rule = rules[i]!;
+      const matches =
+        rule.model === undefined ||
+        (typeof rule.model === "string" ? rule.model === model : rule.model.test(model));
+      if (!matches) continue;
+      rule.times -= 1;
+      if (rule.times <= 0) rules.splice(i, 1);
+      return rule.fault;
+    }
+    return undefined;
+  };
+
+  const server: Server = createServer({ keepAlive: true }, (req, res) => {
+    void handle(req, res).catch(() => res.destroy());
+  });
+  server.keepAliveTimeout = 60_000;
+  server.on("connection", (socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? "").split("?")[0];
+    if (req.method === "GET" && path?.endsWith("/models")) {
+      return sendJson(res, 200, { object: "list", data: [] });
+    }
+    if (req.method !== "POST" || !path?.endsWith("/chat/completions")) {
+      return sendJson(res, 404, { error: { message: `no route ${req.method} ${path}`, type: "invalid_request_error" } });
+    }
+    const raw = await readBody(req);
+    let body: ChatRequestBody;
+    try {
+      body = JSON.parse(raw) as ChatRequestBody;
+    } catch {
+      return sendJson(res, 400, { error: { message: "body is not JSON", type: "invalid_request_error" } });
+    }
+    if (typeof body.model !== "string" || !Array.isArray(body.messages)) {
+      return sendJson(res, 400, { error: { message: "model and messages are required", type: "invalid_request_error" } });
+    }
+    count++;
+    const messages = body.messages.map((m) => ({ role: String(m.role), content: textOf(m.content) }));
+    const fault = { ...takeRule(body.model), ...directiveOf(messages) };
+    const hasFault = Object.keys(fault).length > 0;
+    if (record) {
+      requests.push({
+        model: body.model,
+        stream: body.stream === true,
+        messages,
+        maxTokens: body.max_completion_tokens ?? body.max_tokens,
+        temperature: body.temperature,
+        responseFormat: body.response_format?.type,
+        authorization: req.headers.authorization,
+        fault: hasFault ? fault : undefined,
+        at: Date.now(),
+      });
+    }
+
+    if (fault.resetConnection) return void req.socket.destroy();
+    if (fault.hang) return; // the client's timeout or abort closes the socket
+    const headerDelay = (options.latencyMs ?? 0) + (fault.delayHeadersMs ?? 0);
+    if (headerDelay > 0) await sleep(headerDelay);
+    if (res.destroyed) return;
+
+    if (fault.contextLength) {
+      return sendJson(res, 400, {
+        error: {
+          message: "This model's maximum context length is exceeded. Please reduce the length of the messages.",
+          type: "invalid_request_error",
+          param: "messages",
+          code: "context_length_exceeded",
+        },
+      });
+    }
+    if (fault.status !== undefined && fault.status >= 400) {
+      const headers: Record<string, string> = {};
+      if (fault.retryAfter !== undefined) headers["retry-after"] = String(fault.retryAfter);
+      return sendJson(res, fault.status, { error: { message: `simulated upstream error ${fault.status}`, type: errorTypeOf(fault.status), code: null } }, headers);
+    }
+
+    const prompt = messages.map((m) => m.content).join("\n");
+    const promptTokens = approxTokens(prompt) + 3 * messages.length;
+    const maxTokens = body.max_completion_tokens ?? body.max_tokens;
+    let content = fault.content ?? (options.reply ? options.reply(body) : simulatedAnswer(body, messages));
+    let finishReason = "stop";
+    if (maxTokens !== undefined && approxTokens(content) > maxTokens) {
+      content = content.split(" ").slice(0, Math.max(1, maxTokens)).join(" ");
+      finishReason = "length";
+    }
+    const reasoning = fault.reasoningTokens ?? 0;
+    const usage = {
+      prompt_tokens: promptTokens,
+      completion_tokens: approxTokens(content) + reasoning,
+      total_tokens: promptTokens + approxTokens(content) + reasoning,
+      prompt_tokens_details: { cached_tokens: Math.min(fault.cachedTokens ?? 0, promptTokens) },
+      completion_tokens_details: { reasoning_tokens: reasoning },
+    };
+    const id = `chatcmpl-fake-${++idSeq}`;
+    const created = Math.floor(Date.now() / 1000);
+
+    if (body.stream !== true) {
+      if (fault.malformedJson) {
+        res.writeHead(200, { "content-type": "application/json" });
+        return void res.end('{"id": "broken", "choices": [');
+      }
+      return sendJson(res, 200, {
+        id,
+        object: "chat.completion",
+        created,
+        model: body.model,
+        choices: [{ index: 0, message: { role: "assistant", content }, finish_reason: finishReason, logprobs: null }],
+        ...(fault.noUsage ? {} : { usage }),
+      });
+    }
+
+    res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
+    const chunk = (delta: object, finish: string | null) =>
+      `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model: body.model, choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }] })}\n\n`;
+    res.write(chunk({ role: "assistant", content: "" }, null));
+    if (fault.delayFirstTokenMs) await sleep(fault.delayFirstTokenMs);
+    if (fault.malformedJson) {
+      res.write("data: {not json\n\n");
+    }
+    const pieces = splitIntoChunks(content, wordsPerChunk);
+    for (let i = 0; i < pieces.length; i++) {
+      if (fault.cutAfterChunks !== undefined && i >= fault.cutAfterChunks) return void res.destroy();
+      if (res.destroyed) return;
+      if (options.chunkDelayMs && i > 0) await sleep(options.chunkDelayMs);
+      const ok = res.write(chunk({ content: pieces[i] }, null));
+      if (!ok) await new Promise((resolve) => res.once("drain", resolve));
+    }
+    if (fault.cutAfterChunks !== undefined && pieces.length <= fault.cutAfterChunks) return void res.destroy();
+    if (fault.noDone) return void res.end();
+    res.write(chunk({}, finishReason));
+    if (body.stream_options?.include_usage && !fault.noUsage) {
+      res.write(`data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model: body.model, choices: [], usage })}\n\n`);
+    }
+    res.end("data: [DONE]\n\n");
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/v1`,
+    port,
+    requests,
+    requestCount: () => count,
+    openSockets: () => sockets.size,
+    inject(rule) {
+      rules.push({ model: rule.model, times: rule.times ?? 1, fault: rule.fault });
+    },
+    reset() {
+      rules.length = 0;
+      requests.length = 0;
+      count = 0;
+    },
+    close() {
+      return new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      });
+    },
+  };
+}
+
+/** A deterministic answer that depends on model and prompt. */
+function simulatedAnswer(body: ChatRequestBody, messages: { role: string; content: string }[]): string {
+  const last = [...messages].reverse().find((m) => m.role === "user")?.content ?? "";
+  const topic = last.replace(DIRECTIVE, "").split(/\s+/).filter(Boolean).slice(0, 12).join(" ");
+  if (body.response_format?.type === "json_object") {
+    return JSON.stringify({ answer: `simulated answer from ${body.model}`, topic });
+  }
+  return `Simulated answer from ${body.model}: this is a stand-in reply about "${topic}". No real model was called.`;
+}
+
+function directiveOf(messages: { role: string; content: string }[]): Fault {
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const m = messages[i]!;
+    if (m.role !== "user") continue;
+    const match = DIRECTIVE.exec(m.content);
+    if (!match) return {};
+    try {
+      return JSON.parse(match[1]!) as Fault;
+    } catch {
+      return {};
+    }
+  }
+  return {};
+}
+
+function textOf(content: unknown): string {
+  if (typeof content === "string") return content;
+  if (Array.isArray(content)) {
+    return content.map((part) => (typeof part === "object" && part !== null && "text" in part ? String(part.text) : "")).join("");
+  }
+  return "";
+}
+
+/** The fake's own token count: about four characters a token, like English text. */
+export function approxTokens(text: string): number {
+  return text.length === 0 ? 0 : Math.ceil(text.length / 4);
+}
+
+function splitIntoChunks(text: string, wordsPerChunk: number): string[] {
+  const words = text.split(/(?<= )/);
+  const out: string[] = [];
+  for (let i = 0; i < words.length; i += wordsPerChunk) out.push(words.slice(i, i + wordsPerChunk).join(""));
+  return out;
+}
+
+function errorTypeOf(status: number): string {
+  if (status === 401) return "authentication_error";
+  if (status === 403) return "permission_error";
+  if (status === 404) return "not_found_error";
+  if (status === 429) return "rate_limit_error";
+  if (status >= 500) return "server_error";
+  return "invalid_request_error";
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
