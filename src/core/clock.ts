@@ -13,3 +13,8 @@ export const wallNow: WallClock = () => Date.now();
 export function roundMs(ms: number): number {
   return Math.round(ms * 1000) / 1000;
 }
+
+/** Epoch milliseconds with sub-millisecond precision, monotonic within the process. */
+export function preciseWallNow(): number {
+  return performance.timeOrigin + performance.now();
+}

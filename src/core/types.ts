@@ -112,6 +112,8 @@ export const ZERO_USAGE: Readonly<Usage> = Object.freeze({
 });
 
 export interface Attempt {
+  /** Wall-clock start, epoch ms with sub-ms precision (for spans and records). */
+  startedAt: number;
   deployment: string;
   model: string;
   tier: RoutableTier;

@@ -10,7 +10,7 @@ import type {
   ChatCompletionMessageParam,
 } from "openai/resources/chat/completions";
 import type { Config, DeploymentConfig } from "../config/index.js";
-import { monotonicNow, roundMs, type MonotonicClock } from "../core/clock.js";
+import { monotonicNow, preciseWallNow, roundMs, type MonotonicClock } from "../core/clock.js";
 import { TierdError, type ErrorCode } from "../core/errors.js";
 import {
   AttemptOutcome,
@@ -356,6 +356,7 @@ function throwIfDone(ctx: CallContext, attempts: Attempt[]): void {
 
 function success(deployment: Deployment, tier: RoutableTier, latencyMs: number): Attempt {
   return {
+    startedAt: preciseWallNow() - latencyMs,
     deployment: deployment.name,
     model: deployment.config.model,
     tier,
@@ -369,6 +370,7 @@ function success(deployment: Deployment, tier: RoutableTier, latencyMs: number):
 
 function failed(deployment: Deployment, tier: RoutableTier, latencyMs: number, failure: UpstreamFailure): Attempt {
   return {
+    startedAt: preciseWallNow() - latencyMs,
     deployment: deployment.name,
     model: deployment.config.model,
     tier,

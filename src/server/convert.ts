@@ -165,7 +165,16 @@ export function usageToProto(u: Usage): MessageInitShape<typeof UsageSchema> {
 }
 
 export function attemptToProto(a: Attempt): MessageInitShape<typeof AttemptSchema> {
-  return { ...a };
+  return {
+    deployment: a.deployment,
+    model: a.model,
+    tier: a.tier,
+    outcome: a.outcome,
+    errorClass: a.errorClass,
+    latencyMs: a.latencyMs,
+    httpStatus: a.httpStatus,
+    detail: a.detail,
+  };
 }
 
 export function classifyResponseOf(r: ClassifyResult): MessageInitShape<typeof ClassifyResponseSchema> {
