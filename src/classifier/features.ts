@@ -51,6 +51,9 @@ export function hashKey(key: string): number {
 
 const LEAD_HASHES = new Set(LEAD_WORDS.map(hashKey));
 const CONSTRAINT_HASHES = new Set(CONSTRAINT_WORDS.filter((w) => !w.includes(" ")).map(hashKey));
+/** A 64k-entry prefilter so most words skip the Set lookup. */
+const CONSTRAINT_FILTER = new Uint8Array(65536);
+for (const h of CONSTRAINT_HASHES) CONSTRAINT_FILTER[h & 0xffff] = 1;
 const H_AT = hashKey("at");
 const H_TRACEBACK = hashKey("traceback");
 const H_EXCEPTION = hashKey("exception");
@@ -143,42 +146,20 @@ export function extractFeatures(text: string, out: FeatureBuffer, options: Extra
   let backticks = 0;
   let dotBefore = false; // the word follows a '.', as in a file extension
 
-  const endWord = () => {
-    if (wordLen === 0) return;
-    const w = h >>> 0;
-    words++;
-    if (words === 1) lead = w;
-    lastWord = w;
-    lineWordIndex++;
-    if (n < cap) {
-      idx[n] = w & mask;
-      val[n++] = 1;
-      if (prev !== 0) {
-        idx[n] = (Math.imul(prev ^ (w >>> 7), FNV_PRIME) ^ w) & mask;
-        val[n++] = 1;
-      }
-    }
-    if (CONSTRAINT_HASHES.has(w)) constraints++;
-    if (w === H_TRACEBACK || w === H_EXCEPTION) stack++;
-    else if (lineWordIndex === 1 && w === H_AT) stack++;
-    else if (lineWordIndex <= 3 && (w === H_ERROR || w === H_WARN)) logLines++;
-    else if (w === H_SELECT) sqlSelect = true;
-    else if (w === H_FROM) sqlFrom = true;
-    if (dotBefore && wordLen >= 2 && wordLen <= 4) files++;
-    prev = w;
-    h = FNV_OFFSET;
-    wordLen = 0;
-    dotBefore = false;
-  };
-
-  const scan = (from: number, to: number) => {
-    for (let i = from; i < to; i++) {
-      let c = text.charCodeAt(i);
+  // One flat loop (no closures: captured variables would live in a heap
+  // context instead of registers, which tripled the cost). Index `to` of
+  // each segment is a virtual space that ends the last word.
+  const segments = clipped ? 2 : 1;
+  for (let seg = 0; seg < segments; seg++) {
+    const from = seg === 0 ? 0 : length - TAIL_CHARS;
+    const to = clipped && seg === 0 ? HEAD_CHARS : length;
+    prev = 0;
+    for (let i = from; i <= to; i++) {
+      let c = i < to ? text.charCodeAt(i) : 32;
       if (c >= 65 && c <= 90) c |= 0x20;
-      const isWordChar = (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95 || c > 127;
-      if (isWordChar) {
+      if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95 || c > 127) {
         if (c >= 48 && c <= 57) digits++;
-        if (wordLen === 0 && i > 0 && text.charCodeAt(i - 1) === 46 && i > 1 && text.charCodeAt(i - 2) !== 32) dotBefore = true;
+        if (wordLen === 0 && i > 1 && text.charCodeAt(i - 1) === 46 && text.charCodeAt(i - 2) !== 32) dotBefore = true;
         h = Math.imul(h ^ c, FNV_PRIME);
         wordLen++;
         if (lineStart && wordLen === 1 && i + 1 < to) {
@@ -190,7 +171,32 @@ export function extractFeatures(text: string, out: FeatureBuffer, options: Extra
         backticks = 0;
         continue;
       }
-      endWord();
+      if (wordLen > 0) {
+        const w = h >>> 0;
+        words++;
+        if (words === 1) lead = w;
+        lastWord = w;
+        lineWordIndex++;
+        if (n < cap) {
+          idx[n] = w & mask;
+          val[n++] = 1;
+          if (prev !== 0) {
+            idx[n] = (Math.imul(prev ^ (w >>> 7), FNV_PRIME) ^ w) & mask;
+            val[n++] = 1;
+          }
+        }
+        if (CONSTRAINT_FILTER[w & 0xffff] === 1 && CONSTRAINT_HASHES.has(w)) constraints++;
+        if (w === H_TRACEBACK || w === H_EXCEPTION) stack++;
+        else if (lineWordIndex === 1 && w === H_AT) stack++;
+        else if (lineWordIndex <= 3 && (w === H_ERROR || w === H_WARN)) logLines++;
+        else if (w === H_SELECT) sqlSelect = true;
+        else if (w === H_FROM) sqlFrom = true;
+        if (dotBefore && wordLen >= 2 && wordLen <= 4) files++;
+        prev = w;
+        h = FNV_OFFSET;
+        wordLen = 0;
+        dotBefore = false;
+      }
       if (c === 10) {
         lines++;
         lineStart = true;
@@ -211,17 +217,8 @@ export function extractFeatures(text: string, out: FeatureBuffer, options: Extra
       }
       if (c === 46 || c === 33 || c === 63 || c === 59) prev = 0; // sentence end breaks bigrams
     }
-    endWord();
-  };
-
-  if (clipped) {
-    scan(0, HEAD_CHARS);
-    prev = 0;
-    scan(length - TAIL_CHARS, length);
-    words = Math.round((words * length) / (HEAD_CHARS + TAIL_CHARS));
-  } else {
-    scan(0, length);
   }
+  if (clipped) words = Math.round((words * length) / (HEAD_CHARS + TAIL_CHARS));
 
   // Word features share one norm so long and short prompts stay comparable.
   const scale = 1 / Math.sqrt(Math.max(1, n));

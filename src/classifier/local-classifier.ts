@@ -52,15 +52,18 @@ export function createLocalClassifier(options: LocalClassifierOptions): LocalCla
 }
 
 /**
- * The text the classifiers see: every message but the model's own earlier
- * answers (system instructions, the user's turns, tool output such as logs),
- * oldest first, so the request's latest turn ends the text.
+ * The text the classifiers see: the user's turns and tool output (logs,
+ * search results), oldest first, so the latest turn ends the text. System
+ * prompts are left out: they are per-endpoint boilerplate that says little
+ * about one request (a "You are a staff engineer." preamble moved scores by
+ * 0.2), and endpoint intent is what endpoint rules are for. The model's own
+ * earlier answers are left out too.
  */
 export function classifiedText(messages: readonly ChatMessage[]): string {
   if (messages.length === 1) return messages[0]!.content;
   let text = "";
   for (const m of messages) {
-    if (m.role === "assistant") continue;
+    if (m.role === "assistant" || m.role === "system") continue;
     text = text === "" ? m.content : `${text}\n${m.content}`;
   }
   return text;
