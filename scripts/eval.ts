@@ -62,7 +62,9 @@ for (const file of files) {
   process.stdout.write(formatReport(reports[reports.length - 1]!) + "\n");
 }
 if (jsonOut !== undefined) {
-  writeFileSync(jsonOut, JSON.stringify({ model: relative(repoPath(""), modelPath), thresholds, reports }, null, 1) + "\n");
+  // Infinite thresholds (all-nano, all-frontier) are written as strings: JSON has no Infinity.
+  const finite = (_key: string, v: unknown) => (typeof v === "number" && !Number.isFinite(v) ? String(v) : v);
+  writeFileSync(jsonOut, JSON.stringify({ model: relative(repoPath(""), modelPath), thresholds, reports }, finite, 1) + "\n");
   process.stderr.write(`wrote ${relative(process.cwd(), jsonOut)}\n`);
 }
 
@@ -96,6 +98,7 @@ function formatReport(r: EvalReport): string {
         m.best
           ? op(`cheapest >= ${pct(m.target)} of frontier (${f3(m.best.nanoBelow)} / ${f3(m.best.frontierAbove)})`, m.best)
           : `  no threshold pair reaches ${pct(m.target)} of all-frontier quality`,
+        m.randomMix ? `  random mix of tiers at that quality  cost ${pct(m.randomMix.costShare).padStart(6)} of all-frontier (a router that ignores the prompt)` : "",
         op("oracle (cheapest correct tier)", m.oracle),
       ].join("\n");
     }

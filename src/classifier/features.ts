@@ -220,15 +220,22 @@ export function extractFeatures(text: string, out: FeatureBuffer, options: Extra
   }
   if (clipped) words = Math.round((words * length) / (HEAD_CHARS + TAIL_CHARS));
 
+  // Every n-gram again, conjoined with the prompt's shape (free text, or
+  // multiple choice with few or many options): a topic word can then mean
+  // "needs the strong model" in one kind of traffic and not in another. On
+  // the validation split this lifted MMLU APGR by about 0.04.
+  const shape = choices >= 8 ? SHAPE_MANY_OPTIONS : choices >= 2 ? SHAPE_OPTIONS : SHAPE_FREE;
+  const ngrams = n;
+  for (let i = 0; i < ngrams && n < cap; i++) {
+    idx[n] = Math.imul(idx[i]! ^ shape, FNV_PRIME) & mask;
+    val[n++] = 1;
+  }
   // Word features share one norm so long and short prompts stay comparable.
   const scale = 1 / Math.sqrt(Math.max(1, n));
   for (let i = 0; i < n; i++) val[i] = val[i]! * scale;
 
-  // Structure features mean different things for different prompt shapes
-  // (length predicts difficulty in a word problem, not in a ten-option quiz),
-  // so each is also conjoined with the shape: free text, or multiple choice
-  // with few or many options.
-  const shape = choices >= 8 ? SHAPE_MANY_OPTIONS : choices >= 2 ? SHAPE_OPTIONS : SHAPE_FREE;
+  // Structure features are conjoined with the shape too: length predicts
+  // difficulty in a word problem, not in a ten-option quiz.
   const put = (key: number, value = 1) => {
     idx[n] = key & mask;
     val[n++] = value;

@@ -26,6 +26,11 @@ export interface Operating {
 export interface ThreeTierMetrics {
   prompts: number;
   single: { nano: Operating; mid: Operating; frontier: Operating };
+  /**
+   * The cheapest random mix of tiers (a router that ignores the prompt)
+   * reaching the same quality target: the baseline a router must beat.
+   */
+  randomMix: { costShare: number } | undefined;
   /** Cheapest correct tier per prompt (nano when none is): an upper bound no router reaches. */
   oracle: { quality: number; costShare: number };
   /** At the thresholds given (the configured ones). */
@@ -73,9 +78,22 @@ export function threeTierMetrics(rows: readonly ThreeTierRow[], configured: { na
     oracleQuality += r.correct[t];
     oracleCost += r.cost[t];
   }
+  const singles = [at(Infinity, Infinity), at(-Infinity, Infinity), at(-Infinity, -Infinity)];
+  const goal = target * frontierQuality;
+  let randomMix: number | undefined;
+  for (const a of singles) {
+    if (a.quality >= goal - 1e-12) randomMix = Math.min(randomMix ?? Infinity, a.costShare);
+    for (const b of singles) {
+      if (a.quality < goal && b.quality > goal) {
+        const share = (goal - a.quality) / (b.quality - a.quality);
+        randomMix = Math.min(randomMix ?? Infinity, (1 - share) * a.costShare + share * b.costShare);
+      }
+    }
+  }
   return {
     prompts: n,
-    single: { nano: at(Infinity, Infinity), mid: at(-Infinity, Infinity), frontier: at(-Infinity, -Infinity) },
+    randomMix: randomMix === undefined ? undefined : { costShare: randomMix },
+    single: { nano: singles[0]!, mid: singles[1]!, frontier: singles[2]! },
     oracle: { quality: oracleQuality / n, costShare: oracleCost / frontierCost },
     configured: at(configured.nanoBelow, configured.frontierAbove),
     target,

@@ -69,6 +69,9 @@ describe("three-tier quality and cost", () => {
     expect(m.best!.costShare).toBeCloseTo(111 / 300, 12);
     expect(m.best!.mix).toEqual([1 / 3, 1 / 3, 1 / 3]);
     expect(m.oracle).toEqual({ quality: 1, costShare: 111 / 300 });
+    // A router that ignores the prompt mixes mid (quality 2/3, cost 0.1) and
+    // frontier (1, 1): reaching 0.95 takes 85% frontier.
+    expect(m.randomMix!.costShare).toBeCloseTo(0.15 * 0.1 + 0.85 * 1, 12);
   });
 });
 
