@@ -3,7 +3,7 @@
 // writes one JSON line per prompt, then a summary: the share of prompts per
 // tier (per endpoint too) and, when the records carry token counts, the
 // projected cost against sending everything to one tier.
-import { createWriteStream, readFileSync } from "node:fs";
+import { createWriteStream, readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { classifyBatch, parseRecords, type BatchSummary, type TierPrices } from "../batch/index.js";
 import { ConfigError, loadConfig, type Config } from "../config/index.js";
@@ -104,7 +104,7 @@ export async function classifyCommand(args: string[]): Promise<number> {
   }
   process.stderr.write(formatSummary(summary));
   if (values["summary-json"] !== undefined) {
-    createWriteStream(values["summary-json"]).end(JSON.stringify(summary, null, 2) + "\n");
+    writeFileSync(values["summary-json"], JSON.stringify(summary, null, 2) + "\n");
   }
   return summary.errors > 0 ? 1 : 0;
 }

@@ -38,7 +38,7 @@ export interface ThreeTierMetrics {
   /** The cheapest threshold pair with quality >= target x all-frontier quality. */
   target: number;
   best: Operating | undefined;
-  /** Lowest-cost operating points along quality (Pareto front), for plots. */
+  /** Lowest-cost operating points along quality (Pareto front, at most 50 evenly spaced), for plots. */
   front: Operating[];
 }
 
@@ -71,6 +71,8 @@ export function threeTierMetrics(rows: readonly ThreeTierRow[], configured: { na
   for (const p of [...points].sort((a, b) => a.cost - b.cost || b.quality - a.quality)) {
     if (front.length === 0 || p.quality > front[front.length - 1]!.quality + 1e-12) front.push(p);
   }
+  const step = Math.max(1, Math.ceil(front.length / 50));
+  const thinned = front.filter((_, i) => i % step === 0 || i === front.length - 1);
   let oracleQuality = 0;
   let oracleCost = 0;
   for (const r of rows) {
@@ -98,6 +100,6 @@ export function threeTierMetrics(rows: readonly ThreeTierRow[], configured: { na
     configured: at(configured.nanoBelow, configured.frontierAbove),
     target,
     best,
-    front,
+    front: thinned,
   };
 }
