@@ -228,11 +228,12 @@ export function trainClassifier(options: TrainOptions): TrainResult {
   let best = nll(1);
   const nllBefore = best;
   if (calibration.length > 0) {
-    for (let t = 0.25; t <= 4.0001; t += 0.05) {
+    for (let k = 5; k <= 80; k++) {
+      const t = k / 20;
       const v = nll(t);
       if (v < best - 1e-12) {
         best = v;
-        temperature = Math.round(t * 100) / 100;
+        temperature = t;
       }
     }
   }
@@ -243,6 +244,7 @@ export function trainClassifier(options: TrainOptions): TrainResult {
     epochs,
     learningRate: lr,
     l2,
+    minDf,
     ensemble: runs,
     ...(options.sourceWeights ? { sourceWeights: { ...options.sourceWeights } } : {}),
     ...options.info,
