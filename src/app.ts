@@ -89,7 +89,11 @@ export async function startTierd(options: StartOptions = {}): Promise<Tierd> {
   const provider = createProvider({ config, configSource: options.configPath ?? options.configSource ?? EMBEDDED_CONFIG_NAME });
   let decider;
   try {
-    decider = createConfiguredDecider({ config, complete: (req, ctx) => provider.complete(Tier.NANO, req, ctx) });
+    decider = createConfiguredDecider({
+      config,
+      complete: (req, ctx) => provider.complete(Tier.NANO, req, ctx),
+      configSource: options.configPath ?? options.configSource ?? EMBEDDED_CONFIG_NAME,
+    });
   } catch (err) {
     await provider.close();
     await demoUpstream?.close();

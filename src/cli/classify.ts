@@ -86,6 +86,7 @@ export async function classifyCommand(args: string[]): Promise<number> {
   try {
     const decider = createConfiguredDecider({
       config,
+      configSource: configPath ?? "embedded config",
       ...(provider ? { complete: (req, ctx) => provider.complete(Tier.NANO, req, ctx) } : {}),
     });
     summary = await classifyBatch({

@@ -1,7 +1,7 @@
 // Builds the configured cascade: the one TierDecider that the Classify RPC,
 // Route, StreamCompletion and `tierd classify` all share.
 import { fileURLToPath } from "node:url";
-import type { Config } from "../config/index.js";
+import { ConfigError, type Config } from "../config/index.js";
 import {
   BUILTIN_FEW_SHOT_URL,
   createLlmClassifier,
@@ -20,14 +20,20 @@ export interface ConfiguredDeciderOptions {
   complete?: CompleteFn;
   /** Where LLM verdicts are cached; an in-memory LRU of classifier.llm.cache_entries by default. */
   cache?: DecisionCache;
+  /** Names the configuration in errors. */
+  configSource?: string;
 }
 
-/** Loads the model (and few-shot examples) once; throws with the file named when one cannot be read. */
+/**
+ * Loads the model (and few-shot examples) once. A file that cannot be read
+ * is a ConfigError naming the field, like any other start-up problem.
+ */
 export function createConfiguredDecider(options: ConfiguredDeciderOptions): TierDecider {
   const { config } = options;
   const c = config.classifier;
+  const source = options.configSource ?? "config";
   const local = createLocalClassifier({
-    model: loadConfiguredModel(c.model),
+    model: asConfigError(source, "classifier.model", () => loadConfiguredModel(c.model)),
     thresholds: { nanoBelow: c.nano_below, frontierAbove: c.frontier_above },
   });
   let llm;
@@ -36,7 +42,10 @@ export function createConfiguredDecider(options: ConfiguredDeciderOptions): Tier
     llm = createLlmClassifier({
       complete: options.complete,
       style: c.llm.style,
-      examples: c.llm.style === "few-shot" ? readFewShotExamples(c.llm.examples === "builtin" ? fileURLToPath(BUILTIN_FEW_SHOT_URL) : c.llm.examples) : [],
+      examples:
+        c.llm.style === "few-shot"
+          ? asConfigError(source, "classifier.llm.examples", () => readFewShotExamples(c.llm.examples === "builtin" ? fileURLToPath(BUILTIN_FEW_SHOT_URL) : c.llm.examples))
+          : [],
       timeoutMs: c.llm.timeout_ms,
       maxOutputTokens: c.llm.max_output_tokens,
       maxPromptChars: c.llm.max_prompt_chars,
@@ -44,4 +53,12 @@ export function createConfiguredDecider(options: ConfiguredDeciderOptions): Tier
     });
   }
   return createTierDecider({ config, local, ...(llm ? { llm } : {}) });
+}
+
+function asConfigError<T>(source: string, path: string, load: () => T): T {
+  try {
+    return load();
+  } catch (err) {
+    throw new ConfigError(source, [{ path, message: err instanceof Error ? err.message : String(err) }]);
+  }
 }

@@ -124,6 +124,6 @@ describe("policy and classifier config", () => {
     const { silentLogger } = await import("../../src/core/log.js");
     await expect(
       startTierd({ configText: base + "classifier:\n  model: /nonexistent/model.json\n", configSource: "t.yaml", env: {}, port: 0, logger: silentLogger }),
-    ).rejects.toThrow(/cannot read classifier model \/nonexistent\/model.json/);
+    ).rejects.toThrow(/invalid configuration in t.yaml:\n  - classifier.model: cannot read classifier model \/nonexistent\/model.json/);
   });
 });
