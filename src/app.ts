@@ -10,7 +10,8 @@ import { file_grpc_reflection_v1alpha_reflection } from "../gen/grpc/reflection/
 import { file_tierd_v1_router, RouterService } from "../gen/tierd/v1/router_pb.js";
 import { EMBEDDED_CONFIG_NAME, loadConfig, parseConfig, type Config } from "./config/index.js";
 import { createLogger, type Logger } from "./core/log.js";
-import { createTierDecider } from "./policy/index.js";
+import { createConfiguredDecider } from "./policy/index.js";
+import { Tier } from "./core/types.js";
 import { createProvider, type Provider } from "./provider/index.js";
 import { createRouter, newRequestId, type Router } from "./router/index.js";
 import { errorMappingInterceptor } from "./server/errors.js";
@@ -86,7 +87,18 @@ export async function startTierd(options: StartOptions = {}): Promise<Tierd> {
   }
 
   const provider = createProvider({ config, configSource: options.configPath ?? options.configSource ?? EMBEDDED_CONFIG_NAME });
-  const decider = createTierDecider({ config });
+  let decider;
+  try {
+    decider = createConfiguredDecider({
+      config,
+      complete: (req, ctx) => provider.complete(Tier.NANO, req, ctx),
+      configSource: options.configPath ?? options.configSource ?? EMBEDDED_CONFIG_NAME,
+    });
+  } catch (err) {
+    await provider.close();
+    await demoUpstream?.close();
+    throw err;
+  }
   const router = createRouter({ decider, provider });
   const health = createHealthState([RouterService.typeName, Health.typeName]);
   const shutdown = new AbortController();

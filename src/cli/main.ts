@@ -3,24 +3,28 @@
 import { parseArgs } from "node:util";
 import { startTierd } from "../app.js";
 import { ConfigError } from "../config/index.js";
+import { CLASSIFY_USAGE, classifyCommand } from "./classify.js";
 
 const USAGE = `usage: tierd [serve] [--config FILE] [--host HOST] [--port PORT]
 
   serve      run the router (default). Config: --config FILE, else $TIERD_CONFIG,
              else the embedded default (demo upstream unless TIERD_BASE_URL is set).
 `;
+const FULL_USAGE = USAGE + "\n" + CLASSIFY_USAGE.replace(/^usage: /, "       ");
 
 export async function main(argv: string[]): Promise<number> {
   const [command = "serve", ...rest] = argv[0]?.startsWith("-") ? ["serve", ...argv] : argv;
   switch (command) {
     case "serve":
       return serve(rest);
+    case "classify":
+      return classifyCommand(rest);
     case "help":
     case "--help":
-      process.stdout.write(USAGE);
+      process.stdout.write(FULL_USAGE);
       return 0;
     default:
-      process.stderr.write(`tierd: unknown command "${command}"\n${USAGE}`);
+      process.stderr.write(`tierd: unknown command "${command}"\n${FULL_USAGE}`);
       return 2;
   }
 }

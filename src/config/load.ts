@@ -4,6 +4,7 @@ import type { z } from "zod";
 import { configSchema, type Config } from "./schema.js";
 import { interpolateEnv, type InterpolationProblem } from "./interpolate.js";
 import { EMBEDDED_CONFIG_NAME, EMBEDDED_CONFIG_YAML } from "./defaults.js";
+import { crossCheckRouting } from "./routing-checks.js";
 
 export interface ConfigProblem {
   /** Dotted field path, e.g. `deployments.gpt-4o-mini.timeout_ms`. */
@@ -124,5 +125,6 @@ function crossCheck(config: Config): ConfigProblem[] {
       }
     }
   });
+  problems.push(...crossCheckRouting(config));
   return problems;
 }

@@ -66,6 +66,91 @@ export const logSchema = z.strictObject({
   level: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
 
+/** When a policy rule applies; every condition given must hold. */
+export const ruleMatchSchema = z
+  .strictObject({
+    /** Endpoint(s) the rule applies to; a trailing `*` matches a prefix. */
+    endpoint: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+    /** Caller plan(s) the rule applies to. */
+    plan: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+    /** Estimated input tokens strictly above this. */
+    input_tokens_above: nonNegativeInt.optional(),
+  })
+  .refine((m) => m.endpoint !== undefined || m.plan !== undefined || m.input_tokens_above !== undefined, {
+    message: "a rule needs at least one condition (endpoint, plan or input_tokens_above)",
+  });
+
+/**
+ * A policy rule: `tier` fixes the tier (no classifier runs); `min_tier` and
+ * `max_tier` are a floor and a ceiling the classifier's answer is clamped to.
+ */
+export const ruleSchema = z
+  .strictObject({
+    /** Named in the decision's reason and trace. */
+    name: z.string().min(1),
+    when: ruleMatchSchema,
+    tier: tierNameSchema.optional(),
+    min_tier: tierNameSchema.optional(),
+    max_tier: tierNameSchema.optional(),
+  })
+  .refine((r) => (r.tier !== undefined) !== (r.min_tier !== undefined || r.max_tier !== undefined), {
+    message: "a rule sets either tier, or min_tier and/or max_tier",
+  });
+export type RuleConfig = z.infer<typeof ruleSchema>;
+
+export const policySchema = z.strictObject({
+  /** Evaluated in order before any classifier; see README "Routing policy". */
+  rules: z.array(ruleSchema).default([]),
+  /**
+   * The size rule, evaluated after `rules`: inputs above this many estimated
+   * tokens go at least to `large_input_min_tier`. 0 turns it off.
+   */
+  large_input_tokens: nonNegativeInt.default(4000),
+  large_input_min_tier: tierNameSchema.default("mid"),
+  /**
+   * Caller plans whose tier_override is honoured; "*" is every plan
+   * (including callers with no plan). A refused override is ignored and
+   * recorded in the trace.
+   */
+  override_plans: z.array(z.string().min(1)).default(["*"]),
+});
+export type PolicyConfig = z.infer<typeof policySchema>;
+
+export const llmClassifierSchema = z.strictObject({
+  /** Off by default, so no request pays a classifier call unless asked. */
+  enabled: z.boolean().default(false),
+  /** Ask the LLM only when the local classifier's confidence is below this. */
+  confidence_below: z.number().min(0).max(1).default(0.6),
+  /** The LLM classifier's own budget; on timeout the local result stands. */
+  timeout_ms: positiveInt.default(400),
+  /** zero-shot: tier definitions only; few-shot: plus the examples file. */
+  style: z.enum(["zero-shot", "few-shot"]).default("few-shot"),
+  /** JSONL of {"prompt", "tier"}; "builtin" is the shipped default set. */
+  examples: z.string().min(1).default("builtin"),
+  /** Cap on the classifier's answer tokens (it answers one small JSON object). */
+  max_output_tokens: positiveInt.default(40),
+  /** Prompt characters shown to the LLM (head and tail beyond that). */
+  max_prompt_chars: positiveInt.default(4000),
+  /** Entries of the in-memory result cache (keyed by prompt hash); 0 turns it off. */
+  cache_entries: nonNegativeInt.default(10_000),
+});
+
+export const classifierSchema = z.strictObject({
+  /** Model file from `npm run train`, or "builtin" for the shipped model. */
+  model: z.string().min(1).default("builtin"),
+  /** Complexity score below this: nano. */
+  nano_below: z.number().min(0).max(1).default(0.3),
+  /** Complexity score above this: frontier. In between: mid. */
+  frontier_above: z.number().min(0).max(1).default(0.7),
+  /**
+   * A nano decision whose confidence is below this is ambiguous and rounds
+   * up to mid (never down): a wrong cheap answer costs more than a mid one.
+   */
+  ambiguous_below: z.number().min(0).max(1).default(0.5),
+  llm: llmClassifierSchema.default(llmClassifierSchema.parse({})),
+});
+export type ClassifierConfig = z.infer<typeof classifierSchema>;
+
 export const configSchema = z.strictObject({
   server: serverSchema.default(serverSchema.parse({})),
   log: logSchema.default(logSchema.parse({})),
@@ -96,6 +181,10 @@ export const configSchema = z.strictObject({
     .default([{ nano: ["mid"] }, { mid: ["frontier"] }]),
   /** Per-model price overrides and additions, keyed by model string. */
   pricing: z.record(z.string().min(1), priceSchema).default({}),
+  /** Rules evaluated before any classifier. */
+  policy: policySchema.default(policySchema.parse({})),
+  /** The local and LLM classifiers and the thresholds that map scores to tiers. */
+  classifier: classifierSchema.default(classifierSchema.parse({})),
 });
 
 export type Config = z.infer<typeof configSchema>;

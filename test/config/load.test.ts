@@ -94,3 +94,36 @@ describe("config loader", () => {
     expect(createPriceTable(priced).priceOf("acme/unpriced-9000").input).toBe(200_000n);
   });
 });
+
+describe("policy and classifier config", () => {
+  it("fills routing defaults", () => {
+    const config = parseConfig(base, "ok.yaml", {});
+    expect(config.policy).toEqual({ rules: [], large_input_tokens: 4000, large_input_min_tier: "mid", override_plans: ["*"] });
+    expect(config.classifier).toMatchObject({ model: "builtin", nano_below: 0.3, frontier_above: 0.7, llm: { enabled: false, timeout_ms: 400, style: "few-shot" } });
+  });
+
+  it("names a rule that both fixes and bounds the tier, and crossed thresholds", () => {
+    const yaml =
+      base +
+      "policy:\n  rules:\n    - name: r\n      when: { plan: free }\n      tier: nano\n      max_tier: nano\n    - name: s\n      when: {}\n      tier: mid\nclassifier:\n  nano_below: 0.8\n  frontier_above: 0.5\n";
+    const problems = problemsOf(() => parseConfig(yaml, "bad.yaml", {}));
+    expect(problems).toContain("policy.rules[0]: a rule sets either tier, or min_tier and/or max_tier");
+    expect(problems).toContain("policy.rules[1].when: a rule needs at least one condition (endpoint, plan or input_tokens_above)");
+  });
+
+  it("names crossed thresholds and an inverted rule", () => {
+    const yaml = base + "policy:\n  rules:\n    - name: r\n      when: { plan: free }\n      min_tier: frontier\n      max_tier: nano\nclassifier:\n  nano_below: 0.8\n  frontier_above: 0.5\n";
+    expect(problemsOf(() => parseConfig(yaml, "bad.yaml", {}))).toEqual([
+      "classifier.nano_below: must not exceed classifier.frontier_above (0.8 > 0.5)",
+      "policy.rules[0].min_tier: frontier is above max_tier nano",
+    ]);
+  });
+
+  it("refuses to start with a classifier model file that does not exist", async () => {
+    const { startTierd } = await import("../../src/app.js");
+    const { silentLogger } = await import("../../src/core/log.js");
+    await expect(
+      startTierd({ configText: base + "classifier:\n  model: /nonexistent/model.json\n", configSource: "t.yaml", env: {}, port: 0, logger: silentLogger }),
+    ).rejects.toThrow(/invalid configuration in t.yaml:\n  - classifier.model: cannot read classifier model \/nonexistent\/model.json/);
+  });
+});

@@ -1,0 +1,73 @@
+// `npm run train`: trains the local classifier and writes the model file.
+// With no --data it rebuilds the shipped model (models/classifier.json) from
+// the train split of the developers' corpus, deterministically (seeded).
+//
+//   npm run train
+//   npm run train -- --data my-labels.jsonl --out my-model.json [--all] [--seed 7]
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, relative } from "node:path";
+import { parseArgs } from "node:util";
+import { DEFAULT_CORPUS, DEFAULT_MODEL_PATH, DEFAULT_SEED, type CorpusFile } from "../src/classifier/corpus.js";
+import { readDataset, splitExamples, type DataFormat, type LabelledExample } from "../src/classifier/datasets.js";
+import { serializeModel } from "../src/classifier/model.js";
+import { trainClassifier } from "../src/classifier/train.js";
+
+const USAGE = `usage: npm run train -- [--data FILE]... [--format labels|routellm|mmlu-pro] [--all] [--seed N] [--out FILE]
+
+  --data FILE   labelled JSONL/CSV ({prompt, tier}, RouteLLM or MMLU-Pro columns); repeatable.
+                Without --data: the developers' corpus (data/saas + ../shared/data/routing).
+  --all         train on every row (default: the train split only, so npm run eval stays honest)
+  --out FILE    where the model goes (default models/classifier.json)
+`;
+
+const { values } = parseArgs({
+  options: {
+    data: { type: "string", multiple: true },
+    format: { type: "string" },
+    all: { type: "boolean", default: false },
+    seed: { type: "string" },
+    out: { type: "string" },
+    help: { type: "boolean" },
+  },
+  strict: true,
+});
+if (values.help) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
+const format = values.format as DataFormat | undefined;
+if (format !== undefined && !["labels", "routellm", "mmlu-pro"].includes(format)) {
+  process.stderr.write(`train: --format must be labels, routellm or mmlu-pro\n${USAGE}`);
+  process.exit(2);
+}
+const seed = values.seed === undefined ? DEFAULT_SEED : Number(values.seed);
+if (!Number.isInteger(seed)) {
+  process.stderr.write("train: --seed must be an integer\n");
+  process.exit(2);
+}
+const files: CorpusFile[] = values.data?.map((path) => ({ path, format: format ?? ("auto" as DataFormat), weight: 1 })) ?? [...DEFAULT_CORPUS];
+const out = values.out ?? DEFAULT_MODEL_PATH;
+
+const started = performance.now();
+const examples: LabelledExample[] = [];
+const sourceWeights: Record<string, number> = {};
+for (const file of files) {
+  const { examples: rows, format: detected } = readDataset(file.path, file.format === ("auto" as DataFormat) ? {} : { format: file.format });
+  const used = values.all ? rows : splitExamples(rows).train;
+  examples.push(...used);
+  if (used[0]) sourceWeights[used[0].source] = file.weight;
+  process.stderr.write(`  ${relative(process.cwd(), file.path)}: ${detected}, ${used.length} of ${rows.length} rows (${values.all ? "all" : "train split"})\n`);
+}
+const { model, calibration } = trainClassifier({
+  examples,
+  seed,
+  sourceWeights,
+  info: { split: values.all ? "all rows" : "train split (held-out part excluded, see npm run eval)" },
+});
+mkdirSync(dirname(out), { recursive: true });
+writeFileSync(out, serializeModel(model.params, model.info));
+process.stderr.write(
+  `trained on ${examples.length} examples in ${((performance.now() - started) / 1000).toFixed(1)} s (seed ${seed}); ` +
+    `calibration NLL ${calibration.nllBefore.toFixed(4)} -> ${calibration.nllAfter.toFixed(4)} at temperature ${calibration.temperature}\n` +
+    `wrote ${relative(process.cwd(), out)}\n`,
+);

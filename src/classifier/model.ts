@@ -1,0 +1,176 @@
+// The local classifier's model: an ordinal (cumulative-logit) linear model
+// over hashed features. One linear score z orders prompts by how strong a
+// tier they need; two cut points split it into nano / mid / frontier
+// probabilities, and a temperature fitted on data the weights did not see
+// calibrates them. The complexity score is the expected tier scaled to
+// [0, 1] (nano 0, mid 0.5, frontier 1), so the configured thresholds read as
+// "expected tier below a third of the way to mid" and so on.
+import { readFileSync } from "node:fs";
+import { createFeatureBuffer, extractFeatures, type FeatureBuffer } from "./features.js";
+
+export const MODEL_FORMAT = "tierd-classifier/1";
+
+/** The three classes, cheapest first; the index is the ordinal label. */
+export const TIER_LABELS = ["nano", "mid", "frontier"] as const;
+export type TierLabel = (typeof TIER_LABELS)[number];
+
+/** The parameters of a trained model, as the trainer produces them. */
+export interface ModelParams {
+  bits: number;
+  /** Dense weights, length 2^bits. */
+  weights: Float32Array;
+  /** Cut points c1 < c2 of the cumulative logits. */
+  cuts: [number, number];
+  /** Divides (z - c) before the sigmoid; fitted for calibration. */
+  temperature: number;
+}
+
+/** Metadata stored with the weights: where they came from. */
+export interface ModelInfo {
+  seed: number;
+  trainedAt?: string;
+  sources: Record<string, number>;
+  [key: string]: unknown;
+}
+
+export interface Prediction {
+  /** Expected tier in [0, 1]: nano 0, mid 0.5, frontier 1. */
+  score: number;
+  /** Calibrated class probabilities, cheapest first. */
+  probabilities: [number, number, number];
+  /** The raw linear score (for ranking and debugging). */
+  z: number;
+}
+
+export interface ComplexityModel {
+  readonly params: ModelParams;
+  readonly info: ModelInfo;
+  /** Scores one prompt; reuses an internal buffer (not re-entrant, and need not be: JS is single-threaded). */
+  predict(text: string, messages?: number): Prediction;
+  /** The raw linear score only. */
+  linearScore(text: string, messages?: number): number;
+}
+
+export function createComplexityModel(params: ModelParams, info: ModelInfo): ComplexityModel {
+  const buffer: FeatureBuffer = createFeatureBuffer();
+  const { weights, bits } = params;
+  const linearScore = (text: string, messages = 1): number => {
+    extractFeatures(text, buffer, { bits, messages });
+    let z = 0;
+    const { index, value, count } = buffer;
+    for (let i = 0; i < count; i++) z += weights[index[i]!]! * value[i]!;
+    return z;
+  };
+  return {
+    params,
+    info,
+    linearScore,
+    predict(text, messages) {
+      const z = linearScore(text, messages);
+      return predictionOf(z, params);
+    },
+  };
+}
+
+export function sigmoid(x: number): number {
+  return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
+}
+
+/** Class probabilities and score of a linear score under the model's cuts and temperature. */
+export function predictionOf(z: number, params: Pick<ModelParams, "cuts" | "temperature">): Prediction {
+  const t = params.temperature;
+  const atLeastMid = sigmoid((z - params.cuts[0]) / t);
+  const atLeastFrontier = Math.min(atLeastMid, sigmoid((z - params.cuts[1]) / t));
+  return {
+    z,
+    score: (atLeastMid + atLeastFrontier) / 2,
+    probabilities: [1 - atLeastMid, atLeastMid - atLeastFrontier, atLeastFrontier],
+  };
+}
+
+/** The on-disk form: sparse weights as base64 typed arrays inside JSON. */
+interface ModelFile {
+  format: string;
+  bits: number;
+  cuts: [number, number];
+  temperature: number;
+  info: ModelInfo;
+  nonZero: number;
+  /** Bucket indices, ascending, delta-encoded, base64 of a Uint32Array. */
+  indices: string;
+  /** Weights, base64 of a Float32Array. */
+  values: string;
+}
+
+/** Serialises a model; weights smaller than `prune` in magnitude are dropped. */
+export function serializeModel(params: ModelParams, info: ModelInfo, prune = 1e-5): string {
+  const indices: number[] = [];
+  const values: number[] = [];
+  let last = 0;
+  for (let i = 0; i < params.weights.length; i++) {
+    const w = params.weights[i]!;
+    if (Math.abs(w) < prune) continue;
+    indices.push(i - last);
+    last = i;
+    values.push(w);
+  }
+  const file: ModelFile = {
+    format: MODEL_FORMAT,
+    bits: params.bits,
+    cuts: params.cuts,
+    temperature: params.temperature,
+    info,
+    nonZero: values.length,
+    indices: Buffer.from(new Uint32Array(indices).buffer).toString("base64"),
+    values: Buffer.from(new Float32Array(values).buffer).toString("base64"),
+  };
+  return JSON.stringify(file, null, 1) + "\n";
+}
+
+export class ModelLoadError extends Error {
+  override readonly name = "ModelLoadError";
+}
+
+export function parseModel(text: string, source: string): ComplexityModel {
+  let file: ModelFile;
+  try {
+    file = JSON.parse(text) as ModelFile;
+  } catch (err) {
+    throw new ModelLoadError(`${source}: not JSON (${(err as Error).message})`);
+  }
+  if (file?.format !== MODEL_FORMAT) throw new ModelLoadError(`${source}: expected format "${MODEL_FORMAT}", got ${JSON.stringify(file?.format)}`);
+  if (!Number.isInteger(file.bits) || file.bits < 8 || file.bits > 24) throw new ModelLoadError(`${source}: bits must be an integer in 8-24`);
+  if (!Array.isArray(file.cuts) || file.cuts.length !== 2 || !(file.cuts[0] < file.cuts[1])) throw new ModelLoadError(`${source}: cuts must be two increasing numbers`);
+  if (!(file.temperature > 0)) throw new ModelLoadError(`${source}: temperature must be positive`);
+  const deltas = new Uint32Array(toArrayBuffer(Buffer.from(file.indices, "base64")));
+  const values = new Float32Array(toArrayBuffer(Buffer.from(file.values, "base64")));
+  if (deltas.length !== values.length || values.length !== file.nonZero) throw new ModelLoadError(`${source}: weight arrays are inconsistent`);
+  const weights = new Float32Array(1 << file.bits);
+  let at = 0;
+  for (let i = 0; i < deltas.length; i++) {
+    at += deltas[i]!;
+    if (at >= weights.length) throw new ModelLoadError(`${source}: weight index out of range`);
+    weights[at] = values[i]!;
+  }
+  return createComplexityModel({ bits: file.bits, weights, cuts: [file.cuts[0], file.cuts[1]], temperature: file.temperature }, file.info);
+}
+
+export function loadModel(path: string): ComplexityModel {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    throw new ModelLoadError(`cannot read classifier model ${path} (${(err as Error).message})`);
+  }
+  return parseModel(text, path);
+}
+
+/** The model shipped with tierd (trained by `npm run train`). */
+export const BUILTIN_MODEL_URL = new URL("../../models/classifier.json", import.meta.url);
+
+function toArrayBuffer(buf: Buffer): ArrayBuffer {
+  // Copy: a Buffer may be a view into a shared pool at an unaligned offset.
+  const out = new ArrayBuffer(buf.length);
+  new Uint8Array(out).set(buf);
+  return out;
+}

@@ -1,0 +1,97 @@
+// Evaluates the local classifier on one data file's held-out split (or all
+// of it, for a file the model never saw): RouteLLM metrics for two-model
+// files, the quality/cost analysis for three-tier files, and label metrics
+// (through the same cascade the Classify RPC runs) for labelled files.
+import { classifyBatch } from "../batch/index.js";
+import { readDataset, splitExamples, type DataFormat, type LabelledExample } from "../classifier/datasets.js";
+import { createLocalClassifier } from "../classifier/local-classifier.js";
+import type { ComplexityModel } from "../classifier/model.js";
+import { classifierSchema, policySchema } from "../config/schema.js";
+import { createTierDecider } from "../policy/decide-tier.js";
+import { countTextTokens } from "../provider/tokens.js";
+import { DEFAULT_PRICES } from "../provider/pricing.js";
+import { labelMetrics, type LabelMetrics } from "./label-metrics.js";
+import { twoModelMetrics, type TwoModelMetrics } from "./routing-metrics.js";
+import { threeTierMetrics, type ThreeTierMetrics } from "./three-tier.js";
+
+export interface EvalOptions {
+  model: ComplexityModel;
+  format?: DataFormat;
+  /** "held-out" (default): the deterministic held-out split; "all": every row. */
+  split?: "held-out" | "all";
+  thresholds?: { nanoBelow: number; frontierAbove: number };
+  /** Output tokens assumed per answer for the cost analysis. */
+  outputTokens?: number;
+  /** Models whose list prices stand for each tier in the cost analysis. */
+  tierModels?: [string, string, string];
+}
+
+export type EvalReport =
+  | { file: string; format: "routellm"; split: string; metrics: TwoModelMetrics }
+  | { file: string; format: "mmlu-pro"; split: string; assumptions: { outputTokens: number; tierModels: string[] }; metrics: ThreeTierMetrics }
+  | { file: string; format: "labels"; split: string; metrics: LabelMetrics };
+
+/** The embedded config's tier models: gpt-4o-mini, Claude Sonnet 4.6, Claude Opus 4.7. */
+export const DEFAULT_TIER_MODELS: [string, string, string] = ["openai/gpt-4o-mini", "anthropic/claude-sonnet-4-6", "anthropic/claude-opus-4-7"];
+
+/**
+ * MMLU-Pro answers are chain-of-thought; a few hundred output tokens is
+ * typical of its 5-shot CoT outputs. The cost share depends mostly on the
+ * tier mix, little on this number.
+ */
+export const DEFAULT_OUTPUT_TOKENS = 300;
+
+export async function evaluateFile(file: string, options: EvalOptions): Promise<EvalReport> {
+  const { format, examples } = readDataset(file, options.format === undefined ? {} : { format: options.format });
+  const split = options.split ?? "held-out";
+  const rows: LabelledExample[] = split === "all" ? examples : splitExamples(examples).heldOut;
+  if (rows.length === 0) throw new Error(`${file}: no rows in the ${split} split`);
+  const thresholds = options.thresholds ?? { nanoBelow: 0.3, frontierAbove: 0.7 };
+  const { model } = options;
+  switch (format) {
+    case "routellm": {
+      const metrics = twoModelMetrics(rows.map((e) => ({ score: model.linearScore(e.prompt), weak: e.correct!.weak!, strong: e.correct!.strong! })));
+      return { file, format, split, metrics };
+    }
+    case "mmlu-pro": {
+      const outputTokens = options.outputTokens ?? DEFAULT_OUTPUT_TOKENS;
+      const tierModels = options.tierModels ?? DEFAULT_TIER_MODELS;
+      const prices = tierModels.map((m) => {
+        const p = DEFAULT_PRICES[m];
+        if (!p) throw new Error(`no default price for ${m}`);
+        return p;
+      });
+      const metrics = threeTierMetrics(
+        rows.map((e) => {
+          const input = countTextTokens(e.prompt);
+          const cost = prices.map((p) => (input * p.input + outputTokens * p.output) / 1e6) as [number, number, number];
+          return { score: model.predict(e.prompt).score, correct: [e.correct!.nano!, e.correct!.mid!, e.correct!.frontier!], cost };
+        }),
+        thresholds,
+      );
+      return { file, format, split, assumptions: { outputTokens, tierModels }, metrics };
+    }
+    case "labels": {
+      // Through the cascade (thresholds and round-up), as Classify decides,
+      // with no rules: labelled files carry no endpoints or plans.
+      const decider = createTierDecider({
+        config: {
+          mode: "enforce",
+          shadow_tier: "mid",
+          default_tier: "mid",
+          policy: policySchema.parse({ large_input_tokens: 0 }),
+          classifier: classifierSchema.parse({ nano_below: thresholds.nanoBelow, frontier_above: thresholds.frontierAbove }),
+        },
+        local: createLocalClassifier({ model, thresholds }),
+      });
+      const predicted = new Map<string, 0 | 1 | 2>();
+      await classifyBatch({
+        decider,
+        records: rows.map((e) => ({ ok: true as const, record: { id: e.id, messages: [{ role: "user" as const, content: e.prompt }], endpoint: "", plan: "" } })),
+        write: (line) => predicted.set(line.id, line.tier === "nano" ? 0 : line.tier === "mid" ? 1 : 2),
+      });
+      const metrics = labelMetrics(rows.map((e) => ({ actual: e.label, predicted: predicted.get(e.id)! })));
+      return { file, format, split, metrics };
+    }
+  }
+}

@@ -1,0 +1,88 @@
+// The LLM classifier end to end: a real tierd on port 0 whose nano tier is a
+// real fake upstream over HTTP, scripted per request.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { DecisionStage, Role, Tier } from "../../gen/tierd/v1/router_pb.js";
+import { parseVerdict } from "../../src/classifier/index.js";
+import { startTestTierd, type TestTierd } from "../helpers/tierd.js";
+
+// Always ask the LLM (confidence_below 1), with a short budget for the timeout test.
+const LLM_CONFIG = `
+classifier:
+  llm:
+    enabled: true
+    confidence_below: 1
+    timeout_ms: 300
+`;
+
+const simple = (content: string) => [{ role: Role.USER, content }];
+
+describe("LLM classifier", () => {
+  let t: TestTierd;
+  beforeAll(async () => {
+    t = await startTestTierd({ extraYaml: LLM_CONFIG });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+  beforeEach(() => t.fake.reset());
+
+  it("asks the nano tier in JSON mode and acts on a valid verdict, then serves it from the cache", async () => {
+    t.fake.inject({ fault: { content: '{"tier":"frontier","confidence":0.85}' } });
+    const first = await t.grpc.classify({ messages: simple("Draft a data retention policy for our EU customers.") });
+    expect(first.decision?.tier).toBe(Tier.FRONTIER);
+    expect(first.decision?.decidedBy).toBe(DecisionStage.LLM_CLASSIFIER);
+    expect(first.decision?.confidence).toBeCloseTo(0.85, 10);
+    const asked = t.fake.requests[0]!;
+    expect(asked.model).toBe("openai/gpt-4o-mini");
+    expect(asked.responseFormat).toBe("json_object");
+    expect(asked.maxTokens).toBe(40);
+    expect(asked.messages[0]!.content).toContain('"tier": "nano" | "mid" | "frontier"');
+    // Few-shot by default: the shipped examples come as user/assistant pairs.
+    expect(asked.messages.filter((m) => m.role === "assistant").length).toBeGreaterThanOrEqual(3);
+    expect(asked.messages[asked.messages.length - 1]!.content).toContain("Draft a data retention policy");
+
+    const again = await t.grpc.classify({ messages: simple("Draft a data retention policy for our EU customers.") });
+    expect(again.decision?.tier).toBe(Tier.FRONTIER);
+    expect(again.decision?.trace.find((s) => s.stage === DecisionStage.LLM_CLASSIFIER)?.detail).toContain("cached");
+    expect(t.fake.requestCount()).toBe(1);
+  });
+
+  it("falls to mid, never nano, when the answer is malformed", async () => {
+    for (const content of ['{"answer":"nano"}', "nano", '{"tier":"tiny","confidence":0.9}', '{"tier":"nano","confidence":7}', '{"tier":"nano","confidence":0.9,"extra":1}']) {
+      t.fake.inject({ fault: { content } });
+      const res = await t.grpc.classify({ messages: simple(`Is 7 a prime number? (${content})`) });
+      expect(res.decision?.tier, content).toBe(Tier.MID);
+      expect(res.decision?.decidedBy).toBe(DecisionStage.LLM_CLASSIFIER);
+      expect(res.decision?.trace.find((s) => s.stage === DecisionStage.LLM_CLASSIFIER)?.detail).toMatch(/^malformed answer/);
+    }
+  });
+
+  it("keeps the local result when the LLM classifier times out", async () => {
+    t.fake.inject({ times: 5, fault: { delayHeadersMs: 3000, content: '{"tier":"frontier","confidence":1}' } });
+    const started = Date.now();
+    const res = await t.grpc.classify({ messages: simple("Convert this date to ISO 8601: Jan 5, 2023") });
+    expect(Date.now() - started).toBeLessThan(2500);
+    const local = res.decision!.trace.find((s) => s.stage === DecisionStage.LOCAL_CLASSIFIER)!;
+    const llm = res.decision!.trace.find((s) => s.stage === DecisionStage.LLM_CLASSIFIER)!;
+    expect(llm.detail).toMatch(/^timed out/);
+    expect(llm.tier).toBe(Tier.UNSPECIFIED);
+    expect(res.decision?.decidedBy).toBe(DecisionStage.LOCAL_CLASSIFIER);
+    expect(res.decision?.tier).toBe(local.tier);
+  });
+
+  it("keeps the local result when every upstream call fails", async () => {
+    t.fake.inject({ times: 10, fault: { status: 503 } });
+    const res = await t.grpc.classify({ messages: simple("Write a SQL query that returns monthly revenue from orders(id, total_cents, created_at).") });
+    const llm = res.decision!.trace.find((s) => s.stage === DecisionStage.LLM_CLASSIFIER)!;
+    expect(llm.detail).toMatch(/^failed/);
+    expect(res.decision?.decidedBy).toBe(DecisionStage.LOCAL_CLASSIFIER);
+  });
+});
+
+describe("parseVerdict", () => {
+  it("accepts exactly {tier, confidence} and describes anything else", () => {
+    expect(parseVerdict(' {"tier":"mid","confidence":0.5}\n')).toEqual({ tier: "mid", confidence: 0.5 });
+    expect(parseVerdict("```json\n{}\n```")).toMatch(/not JSON/);
+    expect(parseVerdict('{"tier":"mid"}')).toMatch(/confidence/);
+  });
+});
