@@ -1,0 +1,99 @@
+// The lifetime of one upstream attempt: the abort signal handed to the SDK
+// (the caller's cancel, the caller's deadline, the attempt's own request and
+// first-token timeouts), and, once it ended, which of those ended it.
+import type { CallContext } from "../core/types.js";
+import { ErrorClass } from "../core/types.js";
+import { AttemptTimeoutError, classifyUpstreamError, type UpstreamFailure } from "./upstream-error.js";
+
+export interface AttemptSignal {
+  signal: AbortSignal;
+  /** Which of the attempt's own timers fired, if any. */
+  timedOut(): "request" | "ttft" | "deadline" | undefined;
+  /** The first content token arrived: the first-token timer stops. */
+  firstToken(): void;
+  /** Stops the timers and aborts the upstream request if it is still open. */
+  dispose(): void;
+}
+
+export interface AttemptTimeouts {
+  timeoutMs: number;
+  ttftMs?: number;
+  /** Epoch ms now (deadlines are wall-clock). */
+  now: number;
+}
+
+/**
+ * Each attempt gets at most its own timeout and what the caller's deadline
+ * leaves, so a hung deployment cannot eat the whole budget unless the
+ * budget is smaller than one attempt.
+ */
+export function attemptSignal(ctx: CallContext, { timeoutMs, ttftMs, now }: AttemptTimeouts): AttemptSignal {
+  const controller = new AbortController();
+  let fired: "request" | "ttft" | "deadline" | undefined;
+  const remaining = ctx.deadlineAt === undefined ? Infinity : ctx.deadlineAt - now;
+  const arm = (ms: number, which: "request" | "ttft", message: string) => {
+    const byDeadline = remaining <= ms;
+    return setTimeout(
+      () => {
+        fired = byDeadline ? "deadline" : which;
+        controller.abort(new AttemptTimeoutError(byDeadline ? "caller deadline passed" : message));
+      },
+      Math.max(0, Math.min(ms, remaining)),
+    );
+  };
+  const requestTimer = arm(timeoutMs, "request", `attempt timed out after ${timeoutMs} ms`);
+  let ttftTimer = ttftMs === undefined ? undefined : arm(ttftMs, "ttft", `no first token within ${ttftMs} ms`);
+  const onCallerAbort = () => controller.abort(ctx.signal.reason);
+  if (ctx.signal.aborted) controller.abort(ctx.signal.reason);
+  else ctx.signal.addEventListener("abort", onCallerAbort, { once: true });
+  return {
+    signal: controller.signal,
+    timedOut: () => fired,
+    firstToken() {
+      if (ttftTimer !== undefined) clearTimeout(ttftTimer);
+      ttftTimer = undefined;
+    },
+    dispose() {
+      clearTimeout(requestTimer);
+      if (ttftTimer !== undefined) clearTimeout(ttftTimer);
+      ctx.signal.removeEventListener("abort", onCallerAbort);
+      if (!controller.signal.aborted) controller.abort();
+    },
+  };
+}
+
+/** Why an attempt failed: the caller's cancel or deadline win over whatever the SDK threw as a result. */
+export function failureOf(err: unknown, attempt: AttemptSignal, ctx: CallContext, secrets: readonly string[], midStream = false): UpstreamFailure {
+  const which = attempt.timedOut();
+  if (which === "deadline") return { errorClass: ErrorClass.DEADLINE, httpStatus: 0, detail: "caller deadline passed" };
+  if (ctx.signal.aborted) {
+    return deadlinePassed(ctx)
+      ? { errorClass: ErrorClass.DEADLINE, httpStatus: 0, detail: "caller deadline passed" }
+      : { errorClass: ErrorClass.CANCELED, httpStatus: 0, detail: "caller cancelled" };
+  }
+  if (which !== undefined) {
+    return { errorClass: ErrorClass.TIMEOUT, httpStatus: 0, detail: which === "ttft" ? "no first token in time" : "attempt timed out" };
+  }
+  return classifyUpstreamError(err, secrets, midStream);
+}
+
+/** A millisecond of slack: timers may fire a hair before the deadline they were set for. */
+export function deadlinePassed(ctx: CallContext, now = Date.now()): boolean {
+  return ctx.deadlineAt !== undefined && now >= ctx.deadlineAt - 1;
+}
+
+/** Sleeps `ms`, or less if the caller goes away first (resolves false then). */
+export function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve(true);
+    }, ms);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
