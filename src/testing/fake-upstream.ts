@@ -102,6 +102,12 @@ export interface FakeUpstream {
   requestCount(): number;
   /** Sockets currently open to this server. */
   openSockets(): number;
+  /**
+   * Chat requests whose response is neither finished nor aborted: an upstream
+   * call tierd has orphaned stays counted here. (An HTTP client may open a
+   * fresh idle connection after aborting one, so socket counts alone blur this.)
+   */
+  openRequests(): number;
   /** Bytes of SSE body written to streaming responses since start or the last reset. */
   streamedBytes(): number;
   inject(rule: FaultRule): void;
@@ -118,6 +124,7 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
   const sockets = new Set<Socket>();
   let count = 0;
   let streamed = 0;
+  let inFlight = 0;
   let idSeq = 0;
   const record = options.record ?? true;
   const wordsPerChunk = options.wordsPerChunk ?? 3;
@@ -164,6 +171,8 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
       return sendJson(res, 400, { error: { message: "model and messages are required", type: "invalid_request_error" } });
     }
     count++;
+    inFlight++;
+    res.once("close", () => inFlight--);
     const messages = body.messages.map((m) => ({ role: String(m.role), content: textOf(m.content) }));
     const fault = { ...takeRule(body.model), ...directiveOf(messages) };
     const hasFault = Object.keys(fault).length > 0;
@@ -286,6 +295,7 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
     requests,
     requestCount: () => count,
     openSockets: () => sockets.size,
+    openRequests: () => inFlight,
     streamedBytes: () => streamed,
     inject(rule) {
       rules.push({ model: rule.model, times: rule.times ?? 1, fault: rule.fault });

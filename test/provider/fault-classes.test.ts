@@ -334,7 +334,7 @@ describe("deadlines and cancellation", () => {
     expect(err.code).toBe(Code.DeadlineExceeded);
     expect(elapsed).toBeLessThan(400);
     expect(t.fake.requestCount()).toBe(1);
-    expect(await eventually(() => t.fake.openSockets() === 0)).toBe(true);
+    expect(await eventually(() => t.fake.openRequests() === 0 && t.fake.openSockets() === 0)).toBe(true);
   });
 
   it("aborts the upstream call when the client cancels", async () => {
@@ -345,7 +345,7 @@ describe("deadlines and cancellation", () => {
     expect(await eventually(() => t.fake.requestCount() === 1)).toBe(true);
     abort.abort();
     expect((await call).code).toBe(Code.Canceled);
-    expect(await eventually(() => t.fake.openSockets() === 0)).toBe(true);
+    expect(await eventually(() => t.fake.openRequests() === 0 && t.fake.openSockets() === 0)).toBe(true);
     expect(t.fake.requestCount()).toBe(1);
   });
 });
@@ -409,7 +409,7 @@ describe("streaming", () => {
     const { error } = await collect(t.grpc.streamCompletion({ messages: ask(), tierOverride: Tier.NANO }, { timeoutMs: 300 }));
     expect(error?.code).toBe(Code.DeadlineExceeded);
     expect(Date.now() - started).toBeLessThan(1000);
-    expect(await eventually(() => t.fake.openSockets() === 0)).toBe(true);
+    expect(await eventually(() => t.fake.openRequests() === 0 && t.fake.openSockets() === 0)).toBe(true);
   });
 });
 
