@@ -263,10 +263,7 @@ export class ChainWalk {
         { attempts, field: "messages" },
       );
     }
-    const summary = attempts
-      .filter((a) => a.outcome !== AttemptOutcome.SUCCESS)
-      .map((a) => `${a.deployment}: ${ErrorClass[a.errorClass]}`)
-      .join("; ");
+    const summary = summarize(attempts);
     if (last === ErrorClass.RATE_LIMITED) {
       return new TierdError("resource_exhausted", `every deployment in the fallback chain is rate limited (${summary})`, { attempts, ...hint });
     }
@@ -312,6 +309,19 @@ export class ChainWalk {
       ? new TierdError("deadline_exceeded", "deadline exceeded before an upstream answered", { attempts: this.attempts })
       : new TierdError("canceled", "the caller cancelled the request", { attempts: this.attempts });
   }
+}
+
+/** "nano-1: SERVER_ERROR x3; mid-1: COOLDOWN (in cooldown after ...)": one entry per run of equal hops. */
+function summarize(attempts: readonly Attempt[]): string {
+  const runs: { text: string; count: number }[] = [];
+  for (const a of attempts) {
+    if (a.outcome === AttemptOutcome.SUCCESS) continue;
+    const text = `${a.deployment}: ${ErrorClass[a.errorClass]}${a.outcome === AttemptOutcome.SKIPPED ? ` (${a.detail})` : ""}`;
+    const last = runs[runs.length - 1];
+    if (last?.text === text) last.count++;
+    else runs.push({ text, count: 1 });
+  }
+  return runs.map((r) => (r.count > 1 ? `${r.text} x${r.count}` : r.text)).join("; ");
 }
 
 function attemptOf(target: Target, outcome: AttemptOutcome, errorClass: ErrorClass, latencyMs: number, httpStatus: number, detail: string): Attempt {

@@ -220,7 +220,7 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
     const maxTokens = body.max_completion_tokens ?? body.max_tokens;
     let content =
       fault.contentBytes !== undefined
-        ? "lorem ".repeat(Math.ceil(fault.contentBytes / 6)).slice(0, fault.contentBytes)
+        ? filler(fault.contentBytes)
         : (fault.content ?? (options.reply ? options.reply(body) : simulatedAnswer(body, messages)));
     let finishReason = "stop";
     if (maxTokens !== undefined && approxTokens(content) > maxTokens) {
@@ -358,6 +358,14 @@ function splitIntoChunks(text: string, wordsPerChunk: number): string[] {
   const out: string[] = [];
   for (let i = 0; i < words.length; i += wordsPerChunk) out.push(words.slice(i, i + wordsPerChunk).join(""));
   return out;
+}
+
+/** Directives reach the demo upstream too: a typo must not allocate gigabytes. */
+const MAX_FILLER_BYTES = 256 * 1024 * 1024;
+
+function filler(bytes: number): string {
+  const size = Math.max(0, Math.min(Math.floor(bytes), MAX_FILLER_BYTES));
+  return "lorem ".repeat(Math.ceil(size / 6)).slice(0, size);
 }
 
 function slices(text: string, size: number): string[] {

@@ -154,12 +154,13 @@ describe("retryable failures", () => {
     expect(t.fake.requests.map((r) => r.model)).toEqual(["test/nano-1", "test/mid-1", "test/frontier-1"]);
   });
 
-  it("answers Unavailable when every fallback fails with 5xx", async () => {
-    const t = await start({ retry: { max_retries: 0 } });
+  it("answers Unavailable when every fallback fails with 5xx, naming each hop once per run", async () => {
+    const t = await start({ retry: { max_retries: 1 } });
     t.fake.inject({ times: Infinity, fault: { status: 502 } });
     const err = await failureOf(t.grpc.route({ messages: ask(), tierOverride: Tier.NANO }));
     expect(err.code).toBe(Code.Unavailable);
-    expect(err.rawMessage).toMatch(/nano-1: SERVER_ERROR; mid-1: SERVER_ERROR; frontier-1: SERVER_ERROR/);
+    expect(err.rawMessage).toMatch(/\(nano-1: SERVER_ERROR x2; mid-1: SERVER_ERROR x2; frontier-1: SERVER_ERROR x2\)/);
+    expect(t.fake.requestCount()).toBe(6);
   });
 
   it("answers DeadlineExceeded when every deployment times out", async () => {
