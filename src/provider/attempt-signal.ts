@@ -72,7 +72,10 @@ export function failureOf(err: unknown, attempt: AttemptSignal, ctx: CallContext
       : { errorClass: ErrorClass.CANCELED, httpStatus: 0, detail: "caller cancelled" };
   }
   if (which !== undefined) {
-    return { errorClass: ErrorClass.TIMEOUT, httpStatus: 0, detail: which === "ttft" ? "no first token in time" : "attempt timed out" };
+    // A deployment too slow to start a stream is likely slow again: the
+    // caller is waiting, so the next deployment gets the next try.
+    if (which === "ttft") return { errorClass: ErrorClass.TIMEOUT, httpStatus: 0, detail: "no first token in time", retryable: false };
+    return { errorClass: ErrorClass.TIMEOUT, httpStatus: 0, detail: "attempt timed out" };
   }
   return classifyUpstreamError(err, secrets, midStream);
 }

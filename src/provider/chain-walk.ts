@@ -198,6 +198,7 @@ export class ChainWalk {
     const { ctx } = this.options;
     const decision = decideRetry(
       {
+        ...(failure.retryable === false ? { retryable: false as const } : {}),
         errorClass: failure.errorClass,
         httpStatus: failure.httpStatus,
         ...(failure.retryAfterMs === undefined ? {} : { retryAfterMs: failure.retryAfterMs }),

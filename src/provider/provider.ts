@@ -17,7 +17,7 @@ import { createChatClientPool } from "./chat-client.js";
 import { chatBody } from "./chat-request.js";
 import { finishReasonOf, usageOf, type UpstreamUsage } from "./chat-response.js";
 import { createCooldownTracker, type CooldownTracker } from "./cooldown.js";
-import { createDeployments, type Deployment } from "./deployment.js";
+import { createDeployments } from "./deployment.js";
 import { orderDeployments } from "./deployment-order.js";
 import { fallbackChain, fallbackMapOf, NAME_OF_TIER } from "./fallback-chain.js";
 import { createLatencyTracker, type LatencyTracker } from "./latency-tracker.js";
@@ -35,9 +35,13 @@ export interface Provider {
    */
   stream(tier: RoutableTier, request: CompletionRequest, ctx: CallContext): AsyncGenerator<ProviderStreamEvent, void, undefined>;
   readonly prices: PriceTable;
+  close(): Promise<void>;
+}
+
+/** What createProvider returns: a Provider, plus its breakers for inspection (health, tests). */
+export interface ProviderWithCooldown extends Provider {
   /** Per-deployment circuit breakers, shared by every tier and request. */
   readonly cooldown: CooldownTracker;
-  close(): Promise<void>;
 }
 
 export interface ProviderOptions {
@@ -55,7 +59,7 @@ export interface ProviderOptions {
 
 type CallMode = "unary" | "stream";
 
-export function createProvider(options: ProviderOptions): Provider {
+export function createProvider(options: ProviderOptions): ProviderWithCooldown {
   const { config } = options;
   const clock = options.clock ?? monotonicNow;
   const now = options.now ?? wallNow;
@@ -66,7 +70,7 @@ export function createProvider(options: ProviderOptions): Provider {
   const deployments = createDeployments(config, pool);
   const cooldown = createCooldownTracker({ config: config.cooldown ?? cooldownSchema.parse({}), clock });
   const latency: LatencyTracker = createLatencyTracker();
-  const latencyKey = (deployment: Deployment, mode: CallMode) => `${deployment.name}\u0000${mode}`;
+  const latencyKey = (name: string, mode: CallMode) => `${name}\u0000${mode}`;
   const secrets = Object.values(config.deployments).map((d) => d.api_key).filter((k) => k !== "");
   const fallbacks = fallbackMapOf(config.fallbacks);
 
@@ -77,7 +81,7 @@ export function createProvider(options: ProviderOptions): Provider {
         const tierConfig = config.tiers[NAME_OF_TIER[t]];
         return orderDeployments(
           tierConfig.deployments.map((name) => deployments.get(name)!),
-          { strategy: tierConfig.strategy, random, latencyOf: (name) => latency.average(latencyKey(deployments.get(name)!, mode)) },
+          { strategy: tierConfig.strategy, random, latencyOf: (name) => latency.average(latencyKey(name, mode)) },
         );
       },
       request,
@@ -116,7 +120,7 @@ export function createProvider(options: ProviderOptions): Provider {
           const usage = usageOf(response.usage, request, content);
           const latencyMs = clock() - started;
           walk.healthy(target);
-          latency.observe(latencyKey(deployment, "unary"), latencyMs);
+          latency.observe(latencyKey(deployment.name, "unary"), latencyMs);
           walk.succeeded(target, latencyMs);
           return completionOf(target, content, choice.finish_reason, usage, walk.attempts);
         } catch (err) {
@@ -164,7 +168,7 @@ export function createProvider(options: ProviderOptions): Provider {
       const { target, reader, started, signal } = live;
       signal.firstToken();
       walk.healthy(target);
-      latency.observe(latencyKey(target.deployment, "stream"), clock() - started);
+      latency.observe(latencyKey(target.deployment.name, "stream"), clock() - started);
       try {
         for (let text = live.first; text !== undefined; text = await reader.nextContent()) {
           reader.deltas++;

@@ -57,6 +57,8 @@ export type RetryDecision =
   | { retry: false; reason: string; /** Set when the upstream asked for a pause: keep the deployment out that long. */ holdMs?: number };
 
 export interface RetryFacts {
+  /** False when the failure itself says another try of this deployment is pointless. */
+  retryable?: false;
   errorClass: ErrorClass;
   httpStatus: number;
   retryAfterMs?: number;
@@ -68,7 +70,7 @@ export interface RetryFacts {
 
 /** Whether to call the same deployment again, and when. */
 export function decideRetry(facts: RetryFacts, config: RetryConfig, random: () => number): RetryDecision {
-  if (!isRetryable(facts.errorClass, facts.httpStatus)) return { retry: false, reason: "not retryable" };
+  if (facts.retryable === false || !isRetryable(facts.errorClass, facts.httpStatus)) return { retry: false, reason: "not retryable" };
   if (facts.retriesSoFar >= config.max_retries) return { retry: false, reason: `retries exhausted (${config.max_retries})` };
   if (facts.retryAfterMs !== undefined) {
     const wait = Math.ceil(facts.retryAfterMs);

@@ -9,6 +9,8 @@ export interface UpstreamFailure {
   httpStatus: number;
   /** From Retry-After (seconds or HTTP date), when the upstream sent one. */
   retryAfterMs?: number;
+  /** False: move on to the next deployment without retrying this one, whatever the class. */
+  retryable?: false;
   detail: string;
 }
 

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/config/index.js";
 import { AttemptOutcome, ErrorClass, Tier, type CompletionRequest } from "../../src/core/types.js";
-import { createProvider, type Provider } from "../../src/provider/index.js";
+import { createProvider, type ProviderWithCooldown } from "../../src/provider/index.js";
 import { startFakeUpstream, type FakeUpstream } from "../../src/testing/fake-upstream.js";
 import { providerYaml } from "./provider-config.js";
 
@@ -18,7 +18,7 @@ const request: CompletionRequest = {
 
 describe("provider attempts", () => {
   let fake: FakeUpstream;
-  let provider: Provider;
+  let provider: ProviderWithCooldown;
   beforeAll(async () => {
     fake = await startFakeUpstream();
     const yaml = providerYaml({ retry: { max_retries: 2, base_delay_ms: 40, max_delay_ms: 1000 }, cooldown: { failure_threshold: 5, window_ms: 60_000, cooldown_ms: 200 } });

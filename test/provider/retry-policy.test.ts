@@ -81,6 +81,9 @@ describe("decideRetry", () => {
     expect(deadline).toMatchObject({ retry: false, holdMs: 2000 });
     expect(deadline.reason).toMatch(/deadline/);
   });
+  it("moves on when the failure itself rules out another try (first-token timeout)", () => {
+    expect(decideRetry(facts({ errorClass: ErrorClass.TIMEOUT, httpStatus: 0, retryable: false }), config, () => 0.5)).toEqual({ retry: false, reason: "not retryable" });
+  });
   it("never sleeps a backoff past the deadline", () => {
     expect(decideRetry(facts({ remainingMs: 40 }), config, () => 0.9)).toMatchObject({ retry: false, reason: "backoff would outlast the deadline" });
   });
