@@ -19,7 +19,10 @@ export const deploymentSchema = z.strictObject({
   base_url: z.url({ protocol: /^https?$/ }),
   /** API key; write `${ENV_VAR}` so the key stays out of the file. */
   api_key: z.string().default(""),
-  /** Whole-request timeout of one attempt. */
+  /**
+   * One attempt: the whole answer of a unary call; for a stream, the longest
+   * silence between chunks, so a long answer that keeps flowing is not cut.
+   */
   timeout_ms: positiveInt.default(60_000),
   /** Streaming: longest wait for the first content token of one attempt. */
   ttft_timeout_ms: positiveInt.default(15_000),

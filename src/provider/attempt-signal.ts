@@ -5,17 +5,22 @@ import type { CallContext } from "../core/types.js";
 import { ErrorClass } from "../core/types.js";
 import { AttemptTimeoutError, classifyUpstreamError, type UpstreamFailure } from "./upstream-error.js";
 
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export interface AttemptSignal {
   signal: AbortSignal;
-  /** Which of the attempt's own timers fired, if any. */
+  /** Which timer fired, if any. */
   timedOut(): "request" | "ttft" | "deadline" | undefined;
   /** The first content token arrived: the first-token timer stops. */
   firstToken(): void;
+  /** A stream chunk arrived: the request timer starts over (streams time out on silence, not length). */
+  progress(): void;
   /** Stops the timers and aborts the upstream request if it is still open. */
   dispose(): void;
 }
 
 export interface AttemptTimeouts {
+  /** Unary: the whole answer. Streams: the longest silence, restarted by `progress()`. */
   timeoutMs: number;
   ttftMs?: number;
   /** Epoch ms now (deadlines are wall-clock). */
@@ -30,19 +35,16 @@ export interface AttemptTimeouts {
 export function attemptSignal(ctx: CallContext, { timeoutMs, ttftMs, now }: AttemptTimeouts): AttemptSignal {
   const controller = new AbortController();
   let fired: "request" | "ttft" | "deadline" | undefined;
-  const remaining = ctx.deadlineAt === undefined ? Infinity : ctx.deadlineAt - now;
-  const arm = (ms: number, which: "request" | "ttft", message: string) => {
-    const byDeadline = remaining <= ms;
-    return setTimeout(
-      () => {
-        fired = byDeadline ? "deadline" : which;
-        controller.abort(new AttemptTimeoutError(byDeadline ? "caller deadline passed" : message));
-      },
-      Math.max(0, Math.min(ms, remaining)),
-    );
+  const fire = (which: "request" | "ttft" | "deadline", message: string) => () => {
+    fired ??= which;
+    controller.abort(new AttemptTimeoutError(message));
   };
-  const requestTimer = arm(timeoutMs, "request", `attempt timed out after ${timeoutMs} ms`);
-  let ttftTimer = ttftMs === undefined ? undefined : arm(ttftMs, "ttft", `no first token within ${ttftMs} ms`);
+  const remaining = ctx.deadlineAt === undefined ? Infinity : Math.max(0, ctx.deadlineAt - now);
+  // Node's timers hold at most 2^31-1 ms (about 24.8 days): a longer wait is
+  // as good as none.
+  const deadlineTimer = remaining <= MAX_TIMER_MS ? setTimeout(fire("deadline", "caller deadline passed"), remaining) : undefined;
+  const requestTimer = setTimeout(fire("request", `attempt timed out after ${timeoutMs} ms`), Math.min(timeoutMs, MAX_TIMER_MS));
+  let ttftTimer = ttftMs === undefined ? undefined : setTimeout(fire("ttft", `no first token within ${ttftMs} ms`), ttftMs);
   const onCallerAbort = () => controller.abort(ctx.signal.reason);
   if (ctx.signal.aborted) controller.abort(ctx.signal.reason);
   else ctx.signal.addEventListener("abort", onCallerAbort, { once: true });
@@ -53,7 +55,11 @@ export function attemptSignal(ctx: CallContext, { timeoutMs, ttftMs, now }: Atte
       if (ttftTimer !== undefined) clearTimeout(ttftTimer);
       ttftTimer = undefined;
     },
+    progress() {
+      requestTimer.refresh();
+    },
     dispose() {
+      if (deadlineTimer !== undefined) clearTimeout(deadlineTimer);
       clearTimeout(requestTimer);
       if (ttftTimer !== undefined) clearTimeout(ttftTimer);
       ctx.signal.removeEventListener("abort", onCallerAbort);
@@ -71,12 +77,12 @@ export function failureOf(err: unknown, attempt: AttemptSignal, ctx: CallContext
       ? { errorClass: ErrorClass.DEADLINE, httpStatus: 0, detail: "caller deadline passed" }
       : { errorClass: ErrorClass.CANCELED, httpStatus: 0, detail: "caller cancelled" };
   }
-  if (which !== undefined) {
+  if (which === "ttft") {
     // A deployment too slow to start a stream is likely slow again: the
     // caller is waiting, so the next deployment gets the next try.
-    if (which === "ttft") return { errorClass: ErrorClass.TIMEOUT, httpStatus: 0, detail: "no first token in time", retryable: false };
-    return { errorClass: ErrorClass.TIMEOUT, httpStatus: 0, detail: "attempt timed out" };
+    return { errorClass: ErrorClass.TIMEOUT, httpStatus: 0, detail: "no first token in time", retryable: false };
   }
+  if (which === "request") return { errorClass: ErrorClass.TIMEOUT, httpStatus: 0, detail: midStream ? "stream went silent" : "attempt timed out" };
   return classifyUpstreamError(err, secrets, midStream);
 }
 

@@ -152,7 +152,7 @@ export function createProvider(options: ProviderOptions): ProviderWithCooldown {
           const body = chatBody(request, deployment.config, true) as unknown as ChatCompletionCreateParamsStreaming;
           const upstream = await deployment.client.chat.completions.create(body, { signal: attempt.signal });
           midStream = true;
-          const reader = new StreamReader(upstream[Symbol.asyncIterator]());
+          const reader = new StreamReader(upstream[Symbol.asyncIterator](), attempt);
           live = { target, reader, first: await reader.nextContent(), started, signal: attempt };
         } catch (err) {
           walk.failed(target, failureOf(err, attempt, ctx, secrets, midStream), clock() - started);
@@ -226,7 +226,10 @@ class StreamReader {
   finish: string | null = null;
   usage: UpstreamUsage | undefined;
 
-  constructor(private readonly chunks: AsyncIterator<ChatCompletionChunk>) {}
+  constructor(
+    private readonly chunks: AsyncIterator<ChatCompletionChunk>,
+    private readonly attempt: AttemptSignal,
+  ) {}
 
   /** The next piece of content, or undefined when the stream ended properly. */
   async nextContent(): Promise<string | undefined> {
@@ -244,6 +247,7 @@ class StreamReader {
         if (this.finish === null) throw new TruncatedStreamError("stream ended without a finish reason");
         return undefined;
       }
+      this.attempt.progress();
       const chunk = step.value;
       if (chunk.usage) this.usage = chunk.usage;
       const choice = chunk.choices?.[0];

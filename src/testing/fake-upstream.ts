@@ -28,6 +28,8 @@ export interface Fault {
   resetConnection?: boolean;
   /** Streaming: destroy the socket after this many content chunks (0: before the first). */
   cutAfterChunks?: number;
+  /** Streaming: go silent after this many content chunks, connection left open. */
+  stallAfterChunks?: number;
   /** Streaming: end the body cleanly but without finish_reason and [DONE]. */
   noDone?: boolean;
   /** Send a body (or SSE data) that is not valid JSON. */
@@ -270,6 +272,7 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
     const pieces = fault.contentBytes !== undefined ? slices(content, 4096) : splitIntoChunks(content, wordsPerChunk);
     for (let i = 0; i < pieces.length; i++) {
       if (fault.cutAfterChunks !== undefined && i >= fault.cutAfterChunks) return cut(res);
+      if (fault.stallAfterChunks !== undefined && i >= fault.stallAfterChunks) return; // the client's timeout closes it
       if (res.destroyed) return;
       if (options.chunkDelayMs && i > 0) await sleep(options.chunkDelayMs);
       await send(chunk({ content: pieces[i] }, null));

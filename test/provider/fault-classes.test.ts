@@ -403,6 +403,32 @@ describe("streaming", () => {
     expect(error!.findDetails(StreamFailureSchema)[0]?.deliveredDeltas).toBe(deltas.length);
   });
 
+  it("lets a long stream run past timeout_ms while chunks keep coming", async () => {
+    const t = await start({ deployments: { "nano-1": { timeout_ms: 250 }, "mid-1": {}, "frontier-1": {} } }, { chunkDelayMs: 50 });
+    t.fake.inject({ model: "test/nano-1", fault: { content: "word ".repeat(48).trim() } });
+    const started = Date.now();
+    const { deltas, summary, error } = await collect(t.grpc.streamCompletion({ messages: ask(), tierOverride: Tier.NANO }));
+    expect(error).toBeUndefined();
+    expect(Date.now() - started).toBeGreaterThan(500);
+    expect(deltas).toHaveLength(16);
+    expect(hops(summary!.attempts)).toEqual(["nano-1 SUCCESS"]);
+  });
+
+  it("ends a stream that goes silent after tokens within timeout_ms, billing what was delivered", async () => {
+    const t = await start({ deployments: { "nano-1": { timeout_ms: 300 }, "mid-1": {}, "frontier-1": {} } });
+    t.fake.inject({ model: "test/nano-1", fault: { stallAfterChunks: 2 } });
+    const started = Date.now();
+    const { deltas, error } = await collect(t.grpc.streamCompletion({ messages: ask(), tierOverride: Tier.NANO }));
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(deltas).toHaveLength(2);
+    expect(error?.code).toBe(Code.Unavailable);
+    expect(error?.rawMessage).toMatch(/stream went silent/);
+    const [detail] = error!.findDetails(StreamFailureSchema);
+    expect(detail?.deliveredDeltas).toBe(2);
+    expect(detail?.costPicoUsd).toBeGreaterThan(0n);
+    expect(await eventually(() => t.fake.openRequests() === 0)).toBe(true);
+  });
+
   it("answers DeadlineExceeded and closes the upstream socket when the deadline passes before the first token", async () => {
     const t = await start();
     t.fake.inject({ model: "test/nano-1", fault: { delayFirstTokenMs: 5000 } });
