@@ -110,7 +110,7 @@ export interface FakeUpstream {
    * fresh idle connection after aborting one, so socket counts alone blur this.)
    */
   openRequests(): number;
-  /** Bytes of SSE body written to streaming responses since start or the last reset. */
+  /** Characters of SSE body written to streaming responses (bytes, for ASCII answers) since start or the last reset. */
   streamedBytes(): number;
   inject(rule: FaultRule): void;
   /** Clears rules, the request log and the counter. */
