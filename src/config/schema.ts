@@ -19,7 +19,10 @@ export const deploymentSchema = z.strictObject({
   base_url: z.url({ protocol: /^https?$/ }),
   /** API key; write `${ENV_VAR}` so the key stays out of the file. */
   api_key: z.string().default(""),
-  /** Whole-request timeout of one attempt. */
+  /**
+   * One attempt: the whole answer of a unary call; for a stream, the longest
+   * silence between chunks, so a long answer that keeps flowing is not cut.
+   */
   timeout_ms: positiveInt.default(60_000),
   /** Streaming: longest wait for the first content token of one attempt. */
   ttft_timeout_ms: positiveInt.default(15_000),
@@ -30,6 +33,13 @@ export const deploymentSchema = z.strictObject({
   weight: z.number().positive().default(1),
   /** Extra HTTP headers sent upstream (e.g. OpenRouter's HTTP-Referer). */
   headers: z.record(z.string(), z.string()).default({}),
+  /**
+   * Name of the output-token limit in the request body. Unset: derived from
+   * the model string (provider/chat-request.ts): `max_completion_tokens` for
+   * OpenAI's o-series reasoning models, which reject `max_tokens`, and
+   * `max_tokens` for everything else.
+   */
+  max_tokens_param: z.enum(["max_tokens", "max_completion_tokens"]).optional(),
 });
 export type DeploymentConfig = z.infer<typeof deploymentSchema>;
 
@@ -49,6 +59,44 @@ export const priceSchema = z.strictObject({
   cache_write: z.number().nonnegative().optional(),
 });
 export type PriceConfig = z.infer<typeof priceSchema>;
+
+/**
+ * Retries of the same deployment before the walk moves on to the next one.
+ * Backoff is exponential with full jitter; an upstream Retry-After wins over
+ * it when it is short enough to be worth waiting for.
+ */
+export const retrySchema = z.strictObject({
+  /** Retries after the first attempt, per deployment and request. */
+  max_retries: nonNegativeInt.default(2),
+  /** Backoff ceiling of the first retry; it doubles per retry. */
+  base_delay_ms: nonNegativeInt.default(200),
+  /** Upper bound of any backoff ceiling. */
+  max_delay_ms: nonNegativeInt.default(2_000),
+  /**
+   * Longest Retry-After worth waiting for. A longer one (or one longer than
+   * the caller's deadline leaves) moves on to the next deployment at once and
+   * keeps this deployment in cooldown meanwhile.
+   */
+  max_retry_after_ms: nonNegativeInt.default(5_000),
+});
+export type RetryConfig = z.infer<typeof retrySchema>;
+
+/**
+ * Circuit breaking per deployment, shared by every tier that lists it.
+ * Failures that count: rate limits, 5xx, connection errors, timeouts,
+ * truncated streams and malformed answers. A refused credential (401/403)
+ * trips the breaker at once. The caller's own faults (bad request, context
+ * length, cancel, deadline) never count.
+ */
+export const cooldownSchema = z.strictObject({
+  /** Failures, with no success between them, that trip the breaker. */
+  failure_threshold: positiveInt.default(3),
+  /** Failures older than this are forgotten. */
+  window_ms: positiveInt.default(30_000),
+  /** How long a tripped deployment is skipped before one probe request tests it. */
+  cooldown_ms: positiveInt.default(15_000),
+});
+export type CooldownConfig = z.infer<typeof cooldownSchema>;
 
 export const serverSchema = z.strictObject({
   /** Loopback by default: exposing tierd is a deliberate choice. */
@@ -179,6 +227,10 @@ export const configSchema = z.strictObject({
   fallbacks: z
     .array(z.partialRecord(tierNameSchema, z.array(tierNameSchema)))
     .default([{ nano: ["mid"] }, { mid: ["frontier"] }]),
+  /** Retries of one deployment before moving on (provider/retry-policy.ts). */
+  retry: retrySchema.default(retrySchema.parse({})),
+  /** When a failing deployment is skipped (provider/cooldown.ts). */
+  cooldown: cooldownSchema.default(cooldownSchema.parse({})),
   /** Per-model price overrides and additions, keyed by model string. */
   pricing: z.record(z.string().min(1), priceSchema).default({}),
   /** Rules evaluated before any classifier. */

@@ -122,6 +122,10 @@ export interface Attempt {
   latencyMs: number;
   httpStatus: number;
   detail: string;
+  /** 0 for the first call to this deployment in the request, n for its nth retry. */
+  retry?: number;
+  /** Backoff slept before this attempt, in ms (0 for first calls and skips). */
+  backoffMs?: number;
 }
 
 /** A finished completion, whatever produced it (upstream or cache). */

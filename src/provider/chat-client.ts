@@ -32,6 +32,9 @@ export function createChatClientPool(): ChatClientPool {
         // Attempt timeouts are enforced by the provider's own signal.
         timeout: 24 * 60 * 60 * 1000,
         defaultHeaders: headers,
+        // The SDK logs raw SSE data it cannot parse: upstream text, which is
+        // prompt-derived and stays out of logs. Failures surface as errors.
+        logLevel: "off",
         fetch: undiciFetch as unknown as typeof globalThis.fetch,
         fetchOptions: { dispatcher } as never,
       });

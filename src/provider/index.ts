@@ -1,5 +1,10 @@
-export { createProvider, type Provider, type ProviderOptions, type ProviderStreamEvent } from "./provider.js";
+export { createProvider, type Provider, type ProviderOptions, type ProviderStreamEvent, type ProviderWithCooldown } from "./provider.js";
 export { createPriceTable, costOf, picoToUsd, DEFAULT_PRICES, type ModelPrice, type PriceTable } from "./pricing.js";
 export { fallbackChain, fallbackMapOf, TIER_BY_NAME, NAME_OF_TIER, type FallbackMap } from "./fallback-chain.js";
 export { countMessageTokens, countTextTokens } from "./tokens.js";
-export { redactSecrets, parseRetryAfter } from "./upstream-error.js";
+export { redactSecrets } from "./upstream-error.js";
+export { parseRetryAfter, backoffDelayMs, decideRetry, isRetryable, type RetryDecision } from "./retry-policy.js";
+export { createCooldownTracker, countsTowardCooldown, type CooldownTracker, type Admission } from "./cooldown.js";
+export { orderDeployments } from "./deployment-order.js";
+export { createLatencyTracker, type LatencyTracker } from "./latency-tracker.js";
+export { maxTokensParamOf } from "./chat-request.js";

@@ -5,15 +5,15 @@ import { countTokens } from "gpt-tokenizer/encoding/o200k_base";
 import type { ChatMessage } from "../core/types.js";
 
 /** Per-message framing tokens of the chat format (OpenAI cookbook: 3 per message, 3 to prime the reply). */
-const PER_MESSAGE = 3;
-const REPLY_PRIMING = 3;
+export const PER_MESSAGE_TOKENS = 3;
+export const REPLY_PRIMING_TOKENS = 3;
 
 export function countTextTokens(text: string): number {
   return text.length === 0 ? 0 : countTokens(text);
 }
 
 export function countMessageTokens(messages: readonly ChatMessage[]): number {
-  let total = REPLY_PRIMING;
-  for (const m of messages) total += PER_MESSAGE + countTextTokens(m.content) + (m.name ? countTextTokens(m.name) : 0);
+  let total = REPLY_PRIMING_TOKENS;
+  for (const m of messages) total += PER_MESSAGE_TOKENS + countTextTokens(m.content) + (m.name ? countTextTokens(m.name) : 0);
   return total;
 }

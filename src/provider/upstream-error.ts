@@ -2,12 +2,15 @@
 // an HTTP status and a short, secret-free description.
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai";
 import { ErrorClass } from "../core/types.js";
+import { parseRetryAfter } from "./retry-policy.js";
 
 export interface UpstreamFailure {
   errorClass: ErrorClass;
   httpStatus: number;
   /** From Retry-After (seconds or HTTP date), when the upstream sent one. */
   retryAfterMs?: number;
+  /** False: move on to the next deployment without retrying this one, whatever the class. */
+  retryable?: false;
   detail: string;
 }
 
@@ -28,7 +31,11 @@ export class AttemptTimeoutError extends Error {
   override readonly name = "AttemptTimeoutError";
 }
 
-export function classifyUpstreamError(err: unknown, secrets: readonly string[]): UpstreamFailure {
+/**
+ * `midStream`: the error came while reading a stream body whose headers were
+ * fine, so a dropped connection there is a truncated stream.
+ */
+export function classifyUpstreamError(err: unknown, secrets: readonly string[], midStream = false): UpstreamFailure {
   if (err instanceof AttemptTimeoutError || err instanceof APIConnectionTimeoutError) {
     return { errorClass: ErrorClass.TIMEOUT, httpStatus: 0, detail: redactSecrets(err.message, secrets) };
   }
@@ -42,7 +49,7 @@ export function classifyUpstreamError(err: unknown, secrets: readonly string[]):
     return { errorClass: ErrorClass.CANCELED, httpStatus: 0, detail: "aborted" };
   }
   if (err instanceof APIConnectionError) {
-    return { errorClass: ErrorClass.CONNECTION, httpStatus: 0, detail: redactSecrets(connectionDetail(err), secrets) };
+    return { errorClass: midStream ? ErrorClass.TRUNCATED_STREAM : ErrorClass.CONNECTION, httpStatus: 0, detail: redactSecrets(connectionDetail(err), secrets) };
   }
   if (err instanceof APIError && typeof err.status === "number") {
     const status = err.status;
@@ -52,8 +59,12 @@ export function classifyUpstreamError(err: unknown, secrets: readonly string[]):
     if (retryAfterMs !== undefined) failure.retryAfterMs = retryAfterMs;
     return failure;
   }
+  if (err instanceof APIError) {
+    // An error event inside a 200 stream: the provider failed mid-answer.
+    return { errorClass: ErrorClass.SERVER_ERROR, httpStatus: 0, detail: `error event in stream: ${redactSecrets(upstreamMessage(err), secrets)}` };
+  }
   if (err instanceof Error && /terminated|socket|ECONNRESET|ECONNREFUSED|other side closed|premature close/i.test(err.message + String((err as { cause?: unknown }).cause ?? ""))) {
-    return { errorClass: ErrorClass.CONNECTION, httpStatus: 0, detail: redactSecrets(err.message, secrets) };
+    return { errorClass: midStream ? ErrorClass.TRUNCATED_STREAM : ErrorClass.CONNECTION, httpStatus: 0, detail: redactSecrets(err.message, secrets) };
   }
   const text = err instanceof Error ? err.message : String(err);
   return { errorClass: ErrorClass.MALFORMED_RESPONSE, httpStatus: 0, detail: redactSecrets(text, secrets).slice(0, 200) };
@@ -82,17 +93,6 @@ function upstreamMessage(err: APIError): string {
 function connectionDetail(err: APIConnectionError): string {
   const cause = (err as { cause?: { code?: string; message?: string } }).cause;
   return cause?.code ?? cause?.message ?? err.message;
-}
-
-/** Retry-After is seconds or an HTTP date (RFC 9110 10.2.3); retry-after-ms is OpenAI's. */
-export function parseRetryAfter(header: string | null, msHeader: string | null = null, now = Date.now()): number | undefined {
-  if (msHeader !== null && /^\d+(\.\d+)?$/.test(msHeader.trim())) return Number(msHeader);
-  if (header === null || header.trim() === "") return undefined;
-  const value = header.trim();
-  if (/^\d+(\.\d+)?$/.test(value)) return Number(value) * 1000;
-  const date = Date.parse(value);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, date - now);
 }
 
 /**

@@ -12,6 +12,10 @@ export interface Fault {
   status?: number;
   /** Retry-After header sent with `status` (seconds, or an HTTP date). */
   retryAfter?: number | string;
+  /** retry-after-ms header (OpenAI's millisecond form) sent with `status`. */
+  retryAfterMs?: number;
+  /** Error message in the body sent with `status` (some providers echo part of a rejected key). */
+  message?: string;
   /** Answer 400 with code `context_length_exceeded`. */
   contextLength?: boolean;
   /** Wait this long before sending response headers. */
@@ -24,6 +28,8 @@ export interface Fault {
   resetConnection?: boolean;
   /** Streaming: destroy the socket after this many content chunks (0: before the first). */
   cutAfterChunks?: number;
+  /** Streaming: go silent after this many content chunks, connection left open. */
+  stallAfterChunks?: number;
   /** Streaming: end the body cleanly but without finish_reason and [DONE]. */
   noDone?: boolean;
   /** Send a body (or SSE data) that is not valid JSON. */
@@ -32,6 +38,8 @@ export interface Fault {
   noUsage?: boolean;
   /** Answer with this text instead of the simulated one. */
   content?: string;
+  /** Answer with this many bytes of filler text (large answers, backpressure tests). */
+  contentBytes?: number;
   /** Report this many prompt tokens as read from the provider's cache. */
   cachedTokens?: number;
   /** Report this many reasoning tokens inside completion_tokens. */
@@ -51,6 +59,8 @@ export interface RecordedRequest {
   stream: boolean;
   messages: { role: string; content: string }[];
   maxTokens: number | undefined;
+  /** Which output-limit parameter the request used. */
+  maxTokensParam: "max_tokens" | "max_completion_tokens" | undefined;
   temperature: number | undefined;
   responseFormat: string | undefined;
   authorization: string | undefined;
@@ -94,6 +104,14 @@ export interface FakeUpstream {
   requestCount(): number;
   /** Sockets currently open to this server. */
   openSockets(): number;
+  /**
+   * Chat requests whose response is neither finished nor aborted: an upstream
+   * call tierd has orphaned stays counted here. (An HTTP client may open a
+   * fresh idle connection after aborting one, so socket counts alone blur this.)
+   */
+  openRequests(): number;
+  /** Characters of SSE body written to streaming responses (bytes, for ASCII answers) since start or the last reset. */
+  streamedBytes(): number;
   inject(rule: FaultRule): void;
   /** Clears rules, the request log and the counter. */
   reset(): void;
@@ -107,6 +125,8 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
   let count = 0;
+  let streamed = 0;
+  let inFlight = 0;
   let idSeq = 0;
   const record = options.record ?? true;
   const wordsPerChunk = options.wordsPerChunk ?? 3;
@@ -153,6 +173,8 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
       return sendJson(res, 400, { error: { message: "model and messages are required", type: "invalid_request_error" } });
     }
     count++;
+    inFlight++;
+    res.once("close", () => inFlight--);
     const messages = body.messages.map((m) => ({ role: String(m.role), content: textOf(m.content) }));
     const fault = { ...takeRule(body.model), ...directiveOf(messages) };
     const hasFault = Object.keys(fault).length > 0;
@@ -162,6 +184,7 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
         stream: body.stream === true,
         messages,
         maxTokens: body.max_completion_tokens ?? body.max_tokens,
+        maxTokensParam: body.max_completion_tokens !== undefined ? "max_completion_tokens" : body.max_tokens !== undefined ? "max_tokens" : undefined,
         temperature: body.temperature,
         responseFormat: body.response_format?.type,
         authorization: req.headers.authorization,
@@ -189,13 +212,18 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
     if (fault.status !== undefined && fault.status >= 400) {
       const headers: Record<string, string> = {};
       if (fault.retryAfter !== undefined) headers["retry-after"] = String(fault.retryAfter);
-      return sendJson(res, fault.status, { error: { message: `simulated upstream error ${fault.status}`, type: errorTypeOf(fault.status), code: null } }, headers);
+      if (fault.retryAfterMs !== undefined) headers["retry-after-ms"] = String(fault.retryAfterMs);
+      const message = fault.message ?? `simulated upstream error ${fault.status}`;
+      return sendJson(res, fault.status, { error: { message, type: errorTypeOf(fault.status), code: null } }, headers);
     }
 
     const prompt = messages.map((m) => m.content).join("\n");
     const promptTokens = approxTokens(prompt) + 3 * messages.length;
     const maxTokens = body.max_completion_tokens ?? body.max_tokens;
-    let content = fault.content ?? (options.reply ? options.reply(body) : simulatedAnswer(body, messages));
+    let content =
+      fault.contentBytes !== undefined
+        ? filler(fault.contentBytes)
+        : (fault.content ?? (options.reply ? options.reply(body) : simulatedAnswer(body, messages)));
     let finishReason = "stop";
     if (maxTokens !== undefined && approxTokens(content) > maxTokens) {
       content = content.split(" ").slice(0, Math.max(1, maxTokens)).join(" ");
@@ -230,20 +258,27 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
     res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
     const chunk = (delta: object, finish: string | null) =>
       `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model: body.model, choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }] })}\n\n`;
-    res.write(chunk({ role: "assistant", content: "" }, null));
+    // Waits for the client to take more when the socket is full: a slow
+    // reader slows this writer, as with a real provider.
+    const send = async (text: string) => {
+      streamed += text.length;
+      if (!res.write(text)) await drainOrClose(res);
+    };
+    await send(chunk({ role: "assistant", content: "" }, null));
     if (fault.delayFirstTokenMs) await sleep(fault.delayFirstTokenMs);
-    if (fault.malformedJson) {
-      res.write("data: {not json\n\n");
-    }
-    const pieces = splitIntoChunks(content, wordsPerChunk);
+    if (fault.malformedJson) await send("data: {not json\n\n");
+    // Filler answers go in 4 KiB pieces: splitting megabytes into words would
+    // cost the fake more than the stream costs tierd.
+    const pieces = fault.contentBytes !== undefined ? slices(content, 4096) : splitIntoChunks(content, wordsPerChunk);
     for (let i = 0; i < pieces.length; i++) {
-      if (fault.cutAfterChunks !== undefined && i >= fault.cutAfterChunks) return void res.destroy();
+      if (fault.cutAfterChunks !== undefined && i >= fault.cutAfterChunks) return cut(res);
+      if (fault.stallAfterChunks !== undefined && i >= fault.stallAfterChunks) return; // the client's timeout closes it
       if (res.destroyed) return;
       if (options.chunkDelayMs && i > 0) await sleep(options.chunkDelayMs);
-      const ok = res.write(chunk({ content: pieces[i] }, null));
-      if (!ok) await new Promise((resolve) => res.once("drain", resolve));
+      await send(chunk({ content: pieces[i] }, null));
     }
-    if (fault.cutAfterChunks !== undefined && pieces.length <= fault.cutAfterChunks) return void res.destroy();
+    if (res.destroyed) return;
+    if (fault.cutAfterChunks !== undefined && pieces.length <= fault.cutAfterChunks) return cut(res);
     if (fault.noDone) return void res.end();
     res.write(chunk({}, finishReason));
     if (body.stream_options?.include_usage && !fault.noUsage) {
@@ -263,6 +298,8 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
     requests,
     requestCount: () => count,
     openSockets: () => sockets.size,
+    openRequests: () => inFlight,
+    streamedBytes: () => streamed,
     inject(rule) {
       rules.push({ model: rule.model, times: rule.times ?? 1, fault: rule.fault });
     },
@@ -270,6 +307,7 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
       rules.length = 0;
       requests.length = 0;
       count = 0;
+      streamed = 0;
     },
     close() {
       return new Promise<void>((resolve) => {
@@ -325,6 +363,20 @@ function splitIntoChunks(text: string, wordsPerChunk: number): string[] {
   return out;
 }
 
+/** Directives reach the demo upstream too: a typo must not allocate gigabytes. */
+const MAX_FILLER_BYTES = 256 * 1024 * 1024;
+
+function filler(bytes: number): string {
+  const size = Math.max(0, Math.min(Math.floor(bytes), MAX_FILLER_BYTES));
+  return "lorem ".repeat(Math.ceil(size / 6)).slice(0, size);
+}
+
+function slices(text: string, size: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < text.length; i += size) out.push(text.slice(i, i + size));
+  return out;
+}
+
 function errorTypeOf(status: number): string {
   if (status === 401) return "authentication_error";
   if (status === 403) return "permission_error";
@@ -338,6 +390,28 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
   const text = JSON.stringify(body);
   res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), ...headers });
   res.end(text);
+}
+
+/**
+ * Drops the connection after what was written so far reaches the client.
+ * Node corks a response's first writes until the next tick; destroying
+ * before that would lose the headers and look like a refused connection.
+ */
+async function cut(res: ServerResponse): Promise<void> {
+  await new Promise((resolve) => setImmediate(resolve));
+  res.destroy();
+}
+
+function drainOrClose(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off("drain", done);
+      res.off("close", done);
+      resolve();
+    };
+    res.once("drain", done);
+    res.once("close", done);
+  });
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
