@@ -91,7 +91,7 @@ export async function startTierd(options: StartOptions = {}): Promise<Tierd> {
   try {
     decider = createConfiguredDecider({
       config,
-      complete: (req, ctx) => provider.complete(Tier.NANO, req, ctx),
+      complete: (req, ctx) => provider.complete(Tier.NANO, req, ctx, { withinTier: true }),
       configSource: options.configPath ?? options.configSource ?? EMBEDDED_CONFIG_NAME,
     });
   } catch (err) {

@@ -1,4 +1,4 @@
-export { createProvider, type Provider, type ProviderOptions, type ProviderStreamEvent, type ProviderWithCooldown } from "./provider.js";
+export { createProvider, type CallOptions, type Provider, type ProviderOptions, type ProviderStreamEvent, type ProviderWithCooldown } from "./provider.js";
 export { createPriceTable, costOf, picoToUsd, DEFAULT_PRICES, type ModelPrice, type PriceTable } from "./pricing.js";
 export { fallbackChain, fallbackMapOf, TIER_BY_NAME, NAME_OF_TIER, type FallbackMap } from "./fallback-chain.js";
 export { countMessageTokens, countTextTokens } from "./tokens.js";

@@ -28,7 +28,7 @@ export type ProviderStreamEvent = { kind: "delta"; content: string } | { kind: "
 
 export interface Provider {
   /** A whole completion from the first tier of the chain that can answer. */
-  complete(tier: RoutableTier, request: CompletionRequest, ctx: CallContext): Promise<Completion>;
+  complete(tier: RoutableTier, request: CompletionRequest, ctx: CallContext, options?: CallOptions): Promise<Completion>;
   /**
    * A streamed completion. Falls back until the first delta is yielded; after
    * that a failure throws TierdError("unavailable") with `streamFailure`.
@@ -36,6 +36,15 @@ export interface Provider {
   stream(tier: RoutableTier, request: CompletionRequest, ctx: CallContext): AsyncGenerator<ProviderStreamEvent, void, undefined>;
   readonly prices: PriceTable;
   close(): Promise<void>;
+}
+
+export interface CallOptions {
+  /**
+   * Try only the given tier's deployments, never the fallback chain: a call
+   * made on tierd's own behalf (the LLM classifier asking nano) must not
+   * quietly escalate to a pricier tier.
+   */
+  withinTier?: boolean;
 }
 
 /** What createProvider returns: a Provider, plus its breakers for inspection (health, tests). */
@@ -74,9 +83,9 @@ export function createProvider(options: ProviderOptions): ProviderWithCooldown {
   const secrets = Object.values(config.deployments).map((d) => d.api_key).filter((k) => k !== "");
   const fallbacks = fallbackMapOf(config.fallbacks);
 
-  const walkFor = (tier: RoutableTier, request: CompletionRequest, ctx: CallContext, mode: CallMode) =>
+  const walkFor = (tier: RoutableTier, request: CompletionRequest, ctx: CallContext, mode: CallMode, withinTier = false) =>
     new ChainWalk({
-      chain: fallbackChain(tier, fallbacks),
+      chain: withinTier ? [tier] : fallbackChain(tier, fallbacks),
       deploymentsOf: (t) => {
         const tierConfig = config.tiers[NAME_OF_TIER[t]];
         return orderDeployments(
@@ -104,8 +113,8 @@ export function createProvider(options: ProviderOptions): ProviderWithCooldown {
     cacheHit: false,
   });
 
-  async function complete(tier: RoutableTier, request: CompletionRequest, ctx: CallContext): Promise<Completion> {
-    const walk = walkFor(tier, request, ctx, "unary");
+  async function complete(tier: RoutableTier, request: CompletionRequest, ctx: CallContext, options: CallOptions = {}): Promise<Completion> {
+    const walk = walkFor(tier, request, ctx, "unary", options.withinTier);
     try {
       for (let target = await walk.next(); target !== undefined; target = await walk.next()) {
         const { deployment } = target;

@@ -77,6 +77,16 @@ describe("LLM classifier", () => {
     expect(llm.detail).toMatch(/^failed/);
     expect(res.decision?.decidedBy).toBe(DecisionStage.LOCAL_CLASSIFIER);
   });
+
+  it("never escalates its own call beyond the nano tier", async () => {
+    t.fake.reset();
+    t.fake.inject({ model: "openai/gpt-4o-mini", times: 10, fault: { status: 503 } });
+    await t.grpc.classify({ messages: simple("Write a SQL query that returns monthly revenue from orders(id, total_cents, created_at).") });
+    const models = new Set(t.fake.requests.map((r) => r.model));
+    expect(t.fake.requests.length).toBeGreaterThan(0);
+    expect([...models]).toEqual(["openai/gpt-4o-mini"]);
+    t.fake.reset();
+  });
 });
 
 describe("parseVerdict", () => {
