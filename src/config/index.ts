@@ -1,3 +1,3 @@
-export { configSchema, type Config, type DeploymentConfig, type TierConfig, type TierName, type PriceConfig } from "./schema.js";
+export { configSchema, type Config, type DeploymentConfig, type TierConfig, type TierName, type PriceConfig, type UsageConfig } from "./schema.js";
 export { loadConfig, parseConfig, ConfigError, type ConfigProblem, type LoadConfigOptions } from "./load.js";
 export { EMBEDDED_CONFIG_NAME, EMBEDDED_CONFIG_YAML } from "./defaults.js";

@@ -49,6 +49,8 @@ tiers:
   nano: { deployments: [nano-1] }
   mid: { deployments: [mid-1] }
   frontier: { deployments: [frontier-1] }
+usage:
+  database_url: "sqlite::memory:"
 `;
 }
 
