@@ -3,11 +3,17 @@
 import { parseArgs } from "node:util";
 import { startTierd } from "../app.js";
 import { ConfigError } from "../config/index.js";
+import { EXPORT_USAGE, runExport } from "./export-labels.js";
+import { runLedgerCommand } from "./ledger-access.js";
+import { REPORT_USAGE, runReport } from "./report.js";
 
 const USAGE = `usage: tierd [serve] [--config FILE] [--host HOST] [--port PORT]
 
   serve      run the router (default). Config: --config FILE, else $TIERD_CONFIG,
              else the embedded default (demo upstream unless TIERD_BASE_URL is set).
+  report          the usage report from the ledger (tierd report --help)
+  export-fewshot  misrouted requests as few-shot examples (JSONL)
+  export-labels   feedback as training labels (JSONL)
 `;
 
 export async function main(argv: string[]): Promise<number> {
@@ -15,6 +21,12 @@ export async function main(argv: string[]): Promise<number> {
   switch (command) {
     case "serve":
       return serve(rest);
+    case "report":
+      return runLedgerCommand("report", REPORT_USAGE, () => runReport(rest, process.env));
+    case "export-fewshot":
+      return runLedgerCommand("export-fewshot", EXPORT_USAGE, () => runExport("fewshot", rest, process.env));
+    case "export-labels":
+      return runLedgerCommand("export-labels", EXPORT_USAGE, () => runExport("labels", rest, process.env));
     case "help":
     case "--help":
       process.stdout.write(USAGE);
