@@ -21,6 +21,7 @@ import { listenHttp, type RunningHttpServer } from "./server/http-server.js";
 import { createReflectionIndex, registerReflection } from "./server/reflection.js";
 import { routerServiceImpl } from "./server/router-service.js";
 import { unimplementedFallback } from "./server/unimplemented.js";
+import { startTelemetry, type TelemetryProviders } from "./telemetry/index.js";
 import { startFakeUpstream, type FakeUpstream } from "./testing/fake-upstream.js";
 import { startUsageLedger, type RunningLedger } from "./usage/index.js";
 
@@ -37,6 +38,11 @@ export interface StartOptions {
   host?: string;
   port?: number;
   logger?: Logger;
+  /**
+   * OpenTelemetry providers to report to (tests); without them the SDK
+   * starts from OTEL_* variables when an OTLP endpoint is set.
+   */
+  telemetry?: TelemetryProviders;
 }
 
 export interface Tierd {
@@ -104,12 +110,15 @@ export async function startTierd(options: StartOptions = {}): Promise<Tierd> {
       { path: "usage.database_url", message: `cannot open the usage ledger (${reason}); fix the URL or set usage.enabled: false` },
     ]);
   }
-  const observers: RouteObserver[] = usage === undefined ? [] : [usage.observer];
+  const telemetry = startTelemetry({ env, log, config, ...(options.telemetry === undefined ? {} : { providers: options.telemetry }) });
+  if (telemetry !== undefined && usage !== undefined) telemetry.observeLedger(() => usage.ledger.stats());
+  const observers: RouteObserver[] = [...(usage === undefined ? [] : [usage.observer]), ...(telemetry === undefined ? [] : [telemetry.observer])];
   const observer = combineObservers(observers, (err) => log.error("request observer failed", { error: err instanceof Error ? err.message : String(err) }));
   const router = createRouter({ decider, provider, ...(observer === undefined ? {} : { observer }) });
   const health = createHealthState([RouterService.typeName, AdminService.typeName, Health.typeName]);
   const shutdown = new AbortController();
-  const interceptors: Interceptor[] = [errorMappingInterceptor(log)];
+  // Tracing outermost, so RPC spans see the status the caller gets.
+  const interceptors: Interceptor[] = [...(telemetry === undefined ? [] : [telemetry.interceptor]), errorMappingInterceptor(log)];
   const reflection = createReflectionIndex(SERVED_FILES, [
     RouterService.typeName,
     AdminService.typeName,
@@ -140,6 +149,7 @@ export async function startTierd(options: StartOptions = {}): Promise<Tierd> {
   try {
     server = await listenHttp({ host: options.host ?? config.server.host, port: options.port ?? config.server.port, handler, log });
   } catch (err) {
+    await telemetry?.shutdown();
     await usage?.close(0);
     await provider.close();
     await demoUpstream?.close();
@@ -172,6 +182,7 @@ export async function startTierd(options: StartOptions = {}): Promise<Tierd> {
         await usage?.close(Math.max(5_000, graceMs));
         await provider.close();
         await demoUpstream?.close();
+        await telemetry?.shutdown();
         log.info("tierd stopped");
       })();
       return closing;
