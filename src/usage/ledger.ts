@@ -87,6 +87,7 @@ export function createUsageLedger(options: UsageLedgerOptions): UsageLedger {
   const stats = { written: 0, dropped: 0, failedWrites: 0 };
   let timer: NodeJS.Timeout | undefined;
   let draining: Promise<void> | undefined;
+  let drainScheduled = false;
   let closed = false;
   let consecutiveFailures = 0;
   let lastDropLog = -Infinity;
@@ -157,7 +158,13 @@ export function createUsageLedger(options: UsageLedgerOptions): UsageLedger {
         timer = undefined;
       }
       // Off the caller's stack: the request that filled the batch returns first.
-      if (draining === undefined) setImmediate(() => void drain(false));
+      if (draining === undefined && !drainScheduled) {
+        drainScheduled = true;
+        setImmediate(() => {
+          drainScheduled = false;
+          void drain(false);
+        });
+      }
       return;
     }
     if (timer === undefined && draining === undefined) {
