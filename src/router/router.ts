@@ -58,7 +58,7 @@ export function createRouter(options: RouterOptions): Router {
       try {
         decision = await decider.decide(input, ctx);
       } catch (err) {
-        await o.end(failedFacts(err, undefined));
+        await o.end(failedFacts(err, undefined, ctx));
         throw err;
       }
       await o.end({ decision, attempts: [], usage: ZERO_USAGE, costPicoUsd: 0n });
@@ -73,7 +73,7 @@ export function createRouter(options: RouterOptions): Router {
         decision = await decider.decide(request, ctx);
         completion = await provider.complete(decision.tier, request, ctx);
       } catch (err) {
-        await o.end(failedFacts(err, decision));
+        await o.end(failedFacts(err, decision, ctx));
         throw err;
       }
       const endedAt = clock();
@@ -88,6 +88,7 @@ export function createRouter(options: RouterOptions): Router {
       let failure: unknown;
       let firstTokenAt: number | undefined;
       let firstTokenWallAt: number | undefined;
+      let summaryAt: number | undefined;
       try {
         decision = await decider.decide(request, ctx);
         yield { kind: "decision", decision };
@@ -101,14 +102,14 @@ export function createRouter(options: RouterOptions): Router {
             continue;
           }
           completion = event.completion;
-          const now = clock();
+          summaryAt = clock();
           yield {
             kind: "summary",
             summary: {
               ...event.completion,
               requestId: request.requestId,
-              latencyMs: roundMs(now - o.started),
-              timeToFirstTokenMs: roundMs((firstTokenAt ?? now) - o.started),
+              latencyMs: roundMs(summaryAt - o.started),
+              timeToFirstTokenMs: roundMs((firstTokenAt ?? summaryAt) - o.started),
             },
           };
         }
@@ -121,9 +122,10 @@ export function createRouter(options: RouterOptions): Router {
         const firstToken =
           firstTokenAt === undefined ? {} : { timeToFirstTokenMs: roundMs(firstTokenAt - o.started), firstTokenAt: firstTokenWallAt! };
         if (completion !== undefined && decision !== undefined && failure === undefined) {
-          await o.end({ decision, completion, attempts: completion.attempts, usage: completion.usage, costPicoUsd: completion.costPicoUsd, ...firstToken });
+          // The latency the caller saw in the summary, not the time it took to read it.
+          await o.end({ decision, completion, attempts: completion.attempts, usage: completion.usage, costPicoUsd: completion.costPicoUsd, ...firstToken }, summaryAt);
         } else if (failure !== undefined) {
-          await o.end({ ...failedFacts(failure, decision), ...firstToken });
+          await o.end({ ...failedFacts(failure, decision, ctx), ...firstToken });
         } else {
           await o.end({
             ...(decision === undefined ? {} : { decision }),
@@ -139,12 +141,24 @@ export function createRouter(options: RouterOptions): Router {
   };
 }
 
+/**
+ * A client times its deadline from before it sent the request, so its
+ * cancellation (an HTTP/2 reset) reaches tierd shortly before tierd's own
+ * copy of the deadline fires. A cancel this close to the deadline is the
+ * deadline.
+ */
+const DEADLINE_SLACK_MS = 100;
+
 /** Outcome facts of a failed request: attempts and, for a broken stream, what it billed. */
-function failedFacts(err: unknown, decision: Decision | undefined): Omit<RequestOutcome, "kind" | "request" | "startedAt" | "latencyMs"> {
+function failedFacts(err: unknown, decision: Decision | undefined, ctx: CallContext): Omit<RequestOutcome, "kind" | "request" | "startedAt" | "latencyMs"> {
   const partial = isTierdError(err) ? err.streamFailure : undefined;
+  let failure = failureOf(err);
+  if (failure.code === "canceled" && ctx.deadlineAt !== undefined && Date.now() >= ctx.deadlineAt - DEADLINE_SLACK_MS) {
+    failure = { ...failure, code: "deadline_exceeded" };
+  }
   return {
     ...(decision === undefined ? {} : { decision }),
-    failure: failureOf(err),
+    failure,
     attempts: isTierdError(err) ? (err.attempts ?? []) : [],
     usage: partial?.usage ?? ZERO_USAGE,
     costPicoUsd: partial?.costPicoUsd ?? 0n,

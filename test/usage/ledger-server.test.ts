@@ -121,6 +121,42 @@ for (const backend of backends) {
       expect(report?.droppedRecords).toBe(0n);
     });
 
+    it("records a stream the caller cancelled mid-way as canceled, with its time to first token", async () => {
+      const requestId = `cancel-${backend.name}`;
+      const abort = new AbortController();
+      const long = JSON.stringify({ content: "word ".repeat(400) });
+      const err = await (async () => {
+        for await (const msg of t.grpc.streamCompletion({ messages: ask(`long story [[fake:${long}]]`), requestId, tierOverride: Tier.NANO }, { signal: abort.signal })) {
+          if (msg.event.case === "delta") abort.abort();
+        }
+      })().catch((e: unknown) => e);
+      expect(ConnectError.from(err).code).toBe(Code.Canceled);
+      await expect
+        .poll(async () => {
+          await t.tierd.usage!.ledger.flush();
+          return (await t.tierd.usage!.store.recordsOf(requestId)).length;
+        })
+        .toBe(1);
+      const [record] = await t.tierd.usage!.store.recordsOf(requestId);
+      expect(record).toMatchObject({ kind: "stream", status: "canceled", tier: "nano", servedTier: null });
+      expect(record!.timeToFirstTokenMs).toBeGreaterThan(0);
+      expect(record!.attempts.at(-1)).toMatchObject({ deployment: "nano-1", outcome: "failure", errorClass: "canceled" });
+      expect(record!.outputTokens).toBeGreaterThan(0);
+      expect(record!.costPicoUsd).toBeGreaterThan(0n);
+    });
+
+    it("records a request whose deadline passed as deadline_exceeded", async () => {
+      const requestId = `deadline-${backend.name}`;
+      const err = await t.grpc.route({ messages: ask('slow [[fake:{"delayHeadersMs":3000}]]'), requestId, tierOverride: Tier.NANO }, { timeoutMs: 200 }).catch((e: unknown) => e);
+      expect(ConnectError.from(err).code).toBe(Code.DeadlineExceeded);
+      await expect
+        .poll(async () => {
+          await t.tierd.usage!.ledger.flush();
+          return (await t.tierd.usage!.store.recordsOf(requestId))[0]?.status;
+        })
+        .toBe("deadline_exceeded");
+    });
+
     it("records the routed answer's facts: tiers, tokens, counterfactual costs and a hashed prompt", async () => {
       const res = await t.grpc.route({ messages: ask("What is 2+2? [[fake:{\"cachedTokens\":4}]]"), requestId: `facts-${backend.name}`, tierOverride: Tier.NANO, endpoint: "/facts", caller: { id: "svc-a", plan: "pro", metadata: { team: "t1" } } });
       await t.tierd.usage!.ledger.flush();
