@@ -1,7 +1,7 @@
 // The ledger commands as a person runs them: `node bin/tierd.js report`
 // and the exports, against a fixture ledger file.
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -58,7 +58,7 @@ describe("tierd report / export-fewshot / export-labels", () => {
     await fb("f5", "r-sql", "bad_answer", null, 5);
     await store.close();
   });
-  afterAll(() => undefined);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it("prints a readable report table with every figure", async () => {
     const { code, stdout } = await tierd(["report", "--database-url", url, "--since", "2026-01-01", "--until", "2026-01-06", "--max-frontier-share", "0.1"]);

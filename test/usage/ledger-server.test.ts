@@ -1,31 +1,18 @@
 // The ledger end to end: a real tierd on port 0, real clients, the fake
 // upstream, and the ledger on SQLite and on PostgreSQL.
 import { createHash } from "node:crypto";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { Code, ConnectError, createClient, type Client } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AdminService } from "../../gen/tierd/v1/admin_pb.js";
 import { Role, StreamFailureSchema, Tier } from "../../gen/tierd/v1/router_pb.js";
 import { baseConfigYaml, startTestTierd, type TestTierd } from "../helpers/tierd.js";
-import { createTestSchema } from "../helpers/postgres.js";
+import { LEDGER_BACKENDS } from "./backends.js";
 
-const backends = [
-  { name: "SQLite", setup: () => ({ url: `sqlite:${join(mkdtempSync(join(tmpdir(), "tierd-ledger-")), "ledger.db")}`, drop: async () => {} }) },
-  {
-    name: "PostgreSQL",
-    setup: () => {
-      const s = createTestSchema();
-      return { url: s.url, drop: () => s.drop() };
-    },
-  },
-];
 
 const ask = (content: string) => [{ role: Role.USER, content }];
 
-for (const backend of backends) {
+for (const backend of LEDGER_BACKENDS) {
   describe(`usage ledger on ${backend.name}`, () => {
     let t: TestTierd;
     let admin: Client<typeof AdminService>;

@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -9,13 +9,15 @@ import { FIXTURE_WINDOW, reportFixture } from "./report-fixture.js";
 describe("usage report on a fixture ledger", () => {
   let store: LedgerStore;
   let report: UsageReport;
+  const dir = mkdtempSync(join(tmpdir(), "tierd-report-"));
   beforeAll(async () => {
-    store = await openLedgerStore({ databaseUrl: `sqlite:${join(mkdtempSync(join(tmpdir(), "tierd-report-")), "ledger.db")}`, log: silentLogger });
+    store = await openLedgerStore({ databaseUrl: `sqlite:${join(dir, "ledger.db")}`, log: silentLogger });
     await store.insertRecords(reportFixture());
     report = await buildUsageReport(store.scanReportRows(FIXTURE_WINDOW, 4), { ...FIXTURE_WINDOW, topEndpoints: 3, maxFrontierShare: 0.1 });
   });
   afterAll(async () => {
     await store?.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it("counts requests, errors, cancellations, tokens, cache hits and fallbacks in the window", () => {

@@ -1,9 +1,6 @@
 // SIGTERM under load loses no record: tierd runs as a process, the way
 // operators run it, with a flush interval far longer than the test so only
 // the shutdown flush can write the records.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { afterEach, describe, expect, it } from "vitest";
@@ -11,20 +8,10 @@ import { Role, RouterService, Tier } from "../../gen/tierd/v1/router_pb.js";
 import { silentLogger } from "../../src/core/log.js";
 import { startFakeUpstream, type FakeUpstream } from "../../src/testing/fake-upstream.js";
 import { openLedgerStore } from "../../src/usage/index.js";
-import { createTestSchema } from "../helpers/postgres.js";
 import { spawnTierd, writeTempConfig, type TierdProcess } from "../helpers/process.js";
 import { baseConfigYaml } from "../helpers/tierd.js";
+import { LEDGER_BACKENDS } from "./backends.js";
 
-const backends = [
-  { name: "SQLite", setup: () => ({ url: `sqlite:${join(mkdtempSync(join(tmpdir(), "tierd-ledger-")), "ledger.db")}`, drop: async () => {} }) },
-  {
-    name: "PostgreSQL",
-    setup: () => {
-      const s = createTestSchema();
-      return { url: s.url, drop: () => s.drop() };
-    },
-  },
-];
 
 describe("SIGTERM under load", () => {
   let fake: FakeUpstream | undefined;
@@ -36,7 +23,7 @@ describe("SIGTERM under load", () => {
     await drop?.();
   });
 
-  for (const backend of backends) {
+  for (const backend of LEDGER_BACKENDS) {
     it(`writes a record for every request in flight on ${backend.name}`, async () => {
       const db = backend.setup();
       drop = db.drop;

@@ -1,30 +1,17 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { silentLogger } from "../../src/core/log.js";
 import { createLedgerStore, driverFor, MIGRATIONS, openLedgerStore, type LedgerStore } from "../../src/usage/index.js";
-import { createTestSchema, type TestSchema } from "../helpers/postgres.js";
 import { recordFixture } from "./fixtures.js";
+import { LEDGER_BACKENDS } from "./backends.js";
 
-const backends = [
-  { name: "SQLite", setup: async () => ({ url: `sqlite:${join(mkdtempSync(join(tmpdir(), "tierd-ledger-")), "ledger.db")}`, drop: async () => {} }) },
-  {
-    name: "PostgreSQL",
-    setup: async () => {
-      const schema: TestSchema = createTestSchema();
-      return { url: schema.url, drop: () => schema.drop() };
-    },
-  },
-];
 
-for (const backend of backends) {
+for (const backend of LEDGER_BACKENDS) {
   describe(`ledger store on ${backend.name}`, () => {
     let url: string;
     let drop: () => Promise<void>;
     let store: LedgerStore;
     beforeAll(async () => {
-      ({ url, drop } = await backend.setup());
+      ({ url, drop } = backend.setup());
       store = await openLedgerStore({ databaseUrl: url, log: silentLogger });
     });
     afterAll(async () => {
