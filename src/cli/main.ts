@@ -8,10 +8,11 @@ import { runLedgerCommand } from "./ledger-access.js";
 import { REPORT_USAGE, runReport } from "./report.js";
 
 const USAGE = `usage: tierd [serve] [--config FILE] [--host HOST] [--port PORT]
+       tierd report | export-fewshot | export-labels [--help]
 
   serve      run the router (default). Config: --config FILE, else $TIERD_CONFIG,
              else the embedded default (demo upstream unless TIERD_BASE_URL is set).
-  report          the usage report from the ledger (tierd report --help)
+  report          the usage report from the ledger
   export-fewshot  misrouted requests as few-shot examples (JSONL)
   export-labels   feedback as training labels (JSONL)
 `;

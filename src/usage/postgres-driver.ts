@@ -32,7 +32,7 @@ export function createPostgresDriver(options: PostgresDriverOptions): SqlDriver 
 
   return {
     dialect: "postgres",
-    location: describe(options.connectionString, options.schema),
+    location: locationOf(options.connectionString, options.schema),
     query,
     async insertMany(table, columns, rows) {
       if (rows.length === 0) return;
@@ -73,7 +73,7 @@ function numbered(sql: string): string {
 }
 
 /** host/db/schema without user or password, for logs. */
-function describe(connectionString: string, schema: string): string {
+function locationOf(connectionString: string, schema: string): string {
   try {
     const url = new URL(connectionString);
     return `postgres://${url.host}${url.pathname}?schema=${schema}`;

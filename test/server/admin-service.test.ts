@@ -107,3 +107,32 @@ describe("AdminService with the ledger off", () => {
     expect(message).toContain("usage.enabled: false");
   });
 });
+
+describe("AdminService in shadow mode", () => {
+  let t: TestTierd;
+  beforeAll(async () => {
+    t = await startTestTierd({ extraYaml: "mode: shadow\nshadow_tier: frontier\n" });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it("reports what the router would have chosen and what that would have saved", async () => {
+    const served = [];
+    for (let i = 0; i < 3; i++) served.push(await t.grpc.route({ messages: ask(`q${i}`), tierOverride: Tier.NANO, endpoint: "/shadow" }));
+    expect(served.every((r) => r.tier === Tier.FRONTIER)).toBe(true);
+    const admin = createClient(AdminService, createGrpcTransport({ baseUrl: t.tierd.url }));
+    const { report } = await admin.getUsageReport({ endpoint: "/shadow" });
+    const actual = served.reduce((a, r) => a + r.costPicoUsd, 0n);
+    expect(report?.shadow?.requests).toBe(3n);
+    expect(report?.shadow?.distribution.map((d) => [d.tier, d.requests])).toEqual([
+      [Tier.NANO, 3n],
+      [Tier.MID, 0n],
+      [Tier.FRONTIER, 0n],
+    ]);
+    expect(report?.shadow?.actualPicoUsd).toBe(actual);
+    // The same tokens on gpt-4o-mini instead of opus: a saving.
+    expect(report?.shadow?.wouldCostPicoUsd).toBeLessThan(actual);
+    expect(report?.shadow?.savingsPicoUsd).toBe(actual - report!.shadow!.wouldCostPicoUsd);
+  });
+});
