@@ -7,20 +7,24 @@ import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { file_grpc_health_v1_health, Health, HealthCheckResponse_ServingStatus } from "../gen/grpc/health/v1/health_pb.js";
 import { file_grpc_reflection_v1_reflection } from "../gen/grpc/reflection/v1/reflection_pb.js";
 import { file_grpc_reflection_v1alpha_reflection } from "../gen/grpc/reflection/v1alpha/reflection_pb.js";
+import { AdminService, file_tierd_v1_admin } from "../gen/tierd/v1/admin_pb.js";
 import { file_tierd_v1_router, RouterService } from "../gen/tierd/v1/router_pb.js";
-import { EMBEDDED_CONFIG_NAME, loadConfig, parseConfig, type Config } from "./config/index.js";
+import { ConfigError, EMBEDDED_CONFIG_NAME, loadConfig, parseConfig, type Config } from "./config/index.js";
 import { createLogger, type Logger } from "./core/log.js";
 import { createConfiguredDecider } from "./policy/index.js";
 import { Tier } from "./core/types.js";
 import { createProvider, type Provider } from "./provider/index.js";
-import { createRouter, newRequestId, type Router } from "./router/index.js";
+import { combineObservers, createRouter, newRequestId, type RouteObserver, type Router } from "./router/index.js";
+import { adminServiceImpl } from "./server/admin-service.js";
 import { errorMappingInterceptor } from "./server/errors.js";
 import { createHealthState, healthServiceImpl, type HealthState } from "./server/health.js";
 import { listenHttp, type RunningHttpServer } from "./server/http-server.js";
 import { createReflectionIndex, registerReflection } from "./server/reflection.js";
 import { routerServiceImpl } from "./server/router-service.js";
 import { unimplementedFallback } from "./server/unimplemented.js";
+import { startTelemetry, type TelemetryProviders } from "./telemetry/index.js";
 import { startFakeUpstream, type FakeUpstream } from "./testing/fake-upstream.js";
+import { startUsageLedger, type RunningLedger } from "./usage/index.js";
 
 export interface StartOptions {
   /** A parsed configuration; wins over `configPath`. */
@@ -35,6 +39,11 @@ export interface StartOptions {
   host?: string;
   port?: number;
   logger?: Logger;
+  /**
+   * OpenTelemetry providers to report to (tests); without them the SDK
+   * starts from OTEL_* variables when an OTLP endpoint is set.
+   */
+  telemetry?: TelemetryProviders;
 }
 
 export interface Tierd {
@@ -46,6 +55,8 @@ export interface Tierd {
   readonly health: HealthState;
   /** The in-process demo upstream, when the embedded config started one. */
   readonly demoUpstream: FakeUpstream | undefined;
+  /** The usage ledger, unless usage.enabled is false. */
+  readonly usage: RunningLedger | undefined;
   /** Graceful stop: NOT_SERVING, drain for the grace period, then close. */
   close(graceMs?: number): Promise<void>;
 }
@@ -53,6 +64,7 @@ export interface Tierd {
 /** Files served by reflection: the API and the protocols around it. */
 const SERVED_FILES: DescFile[] = [
   file_tierd_v1_router,
+  file_tierd_v1_admin,
   file_grpc_health_v1_health,
   file_grpc_reflection_v1_reflection,
   file_grpc_reflection_v1alpha_reflection,
@@ -99,12 +111,29 @@ export async function startTierd(options: StartOptions = {}): Promise<Tierd> {
     await demoUpstream?.close();
     throw err;
   }
-  const router = createRouter({ decider, provider });
-  const health = createHealthState([RouterService.typeName, Health.typeName]);
+  let usage: RunningLedger | undefined;
+  try {
+    usage = config.usage.enabled ? await startUsageLedger({ config, prices: provider.prices, log }) : undefined;
+  } catch (err) {
+    await provider.close();
+    await demoUpstream?.close();
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new ConfigError(options.configPath ?? options.configSource ?? EMBEDDED_CONFIG_NAME, [
+      { path: "usage.database_url", message: `cannot open the usage ledger (${reason}); fix the URL or set usage.enabled: false` },
+    ]);
+  }
+  const telemetry = startTelemetry({ env, log, config, ...(options.telemetry === undefined ? {} : { providers: options.telemetry }) });
+  if (telemetry !== undefined && usage !== undefined) telemetry.observeLedger(() => usage.ledger.stats());
+  const observers: RouteObserver[] = [...(usage === undefined ? [] : [usage.observer]), ...(telemetry === undefined ? [] : [telemetry.observer])];
+  const observer = combineObservers(observers, (err) => log.error("request observer failed", { error: err instanceof Error ? err.message : String(err) }));
+  const router = createRouter({ decider, provider, ...(observer === undefined ? {} : { observer }) });
+  const health = createHealthState([RouterService.typeName, AdminService.typeName, Health.typeName]);
   const shutdown = new AbortController();
-  const interceptors: Interceptor[] = [errorMappingInterceptor(log)];
+  // Tracing outermost, so RPC spans see the status the caller gets.
+  const interceptors: Interceptor[] = [...(telemetry === undefined ? [] : [telemetry.interceptor]), errorMappingInterceptor(log)];
   const reflection = createReflectionIndex(SERVED_FILES, [
     RouterService.typeName,
+    AdminService.typeName,
     Health.typeName,
     "grpc.reflection.v1.ServerReflection",
     "grpc.reflection.v1alpha.ServerReflection",
@@ -112,6 +141,7 @@ export async function startTierd(options: StartOptions = {}): Promise<Tierd> {
 
   const routes = (r: ConnectRouter) => {
     r.service(RouterService, routerServiceImpl(router, { newRequestId }));
+    r.service(AdminService, adminServiceImpl({ store: usage?.store, ledger: usage?.ledger, maxFrontierShare: config.usage.max_frontier_share }));
     r.service(Health, healthServiceImpl(health));
     registerReflection(r, reflection);
   };
@@ -131,6 +161,8 @@ export async function startTierd(options: StartOptions = {}): Promise<Tierd> {
   try {
     server = await listenHttp({ host: options.host ?? config.server.host, port: options.port ?? config.server.port, handler, log });
   } catch (err) {
+    await telemetry?.shutdown();
+    await usage?.close(0);
     await provider.close();
     await demoUpstream?.close();
     throw err;
@@ -149,6 +181,7 @@ export async function startTierd(options: StartOptions = {}): Promise<Tierd> {
     provider,
     health,
     demoUpstream,
+    usage,
     close(graceMs = config.server.shutdown_grace_ms) {
       closing ??= (async () => {
         health.setAll(HealthCheckResponse_ServingStatus.NOT_SERVING);
@@ -156,8 +189,12 @@ export async function startTierd(options: StartOptions = {}): Promise<Tierd> {
           log.warn("shutdown grace period over; cancelling in-flight calls", { grace_ms: graceMs });
           shutdown.abort();
         });
+        // After the drain: requests finished (or cancelled) during the grace
+        // period have queued their records, and this writes them all.
+        await usage?.close(Math.max(5_000, graceMs));
         await provider.close();
         await demoUpstream?.close();
+        await telemetry?.shutdown();
         log.info("tierd stopped");
       })();
       return closing;

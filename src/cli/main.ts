@@ -4,11 +4,18 @@ import { parseArgs } from "node:util";
 import { startTierd } from "../app.js";
 import { ConfigError } from "../config/index.js";
 import { CLASSIFY_USAGE, classifyCommand } from "./classify.js";
+import { EXPORT_USAGE, runExport } from "./export-labels.js";
+import { runLedgerCommand } from "./ledger-access.js";
+import { REPORT_USAGE, runReport } from "./report.js";
 
 const USAGE = `usage: tierd [serve] [--config FILE] [--host HOST] [--port PORT]
+       tierd report | export-fewshot | export-labels [--help]
 
   serve      run the router (default). Config: --config FILE, else $TIERD_CONFIG,
              else the embedded default (demo upstream unless TIERD_BASE_URL is set).
+  report          the usage report from the ledger
+  export-fewshot  misrouted requests as few-shot examples (JSONL)
+  export-labels   feedback as training labels (JSONL)
 `;
 const FULL_USAGE = USAGE + "\n" + CLASSIFY_USAGE.replace(/^usage: /, "       ");
 
@@ -19,6 +26,12 @@ export async function main(argv: string[]): Promise<number> {
       return serve(rest);
     case "classify":
       return classifyCommand(rest);
+    case "report":
+      return runLedgerCommand("report", REPORT_USAGE, () => runReport(rest, process.env));
+    case "export-fewshot":
+      return runLedgerCommand("export-fewshot", EXPORT_USAGE, () => runExport("fewshot", rest, process.env));
+    case "export-labels":
+      return runLedgerCommand("export-labels", EXPORT_USAGE, () => runExport("labels", rest, process.env));
     case "help":
     case "--help":
       process.stdout.write(FULL_USAGE);

@@ -13,6 +13,7 @@ export {
   type ClassifierConfig,
   type RetryConfig,
   type CooldownConfig,
+  type UsageConfig,
 } from "./schema.js";
 export { loadConfig, parseConfig, ConfigError, type ConfigProblem, type LoadConfigOptions } from "./load.js";
 export { EMBEDDED_CONFIG_NAME, EMBEDDED_CONFIG_YAML } from "./defaults.js";

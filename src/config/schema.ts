@@ -198,6 +198,40 @@ export const classifierSchema = z.strictObject({
   llm: llmClassifierSchema.default(llmClassifierSchema.parse({})),
 });
 export type ClassifierConfig = z.infer<typeof classifierSchema>;
+/**
+ * The usage ledger: one record per request, written off the request path.
+ * Defaults are sized for one replica on a laptop; see README "Usage ledger".
+ */
+export const usageSchema = z.strictObject({
+  /** Off: no records, no reports (Classify/Route work as before). */
+  enabled: z.boolean().default(true),
+  /**
+   * `sqlite:PATH` (relative to the working directory), `sqlite::memory:`, or
+   * `postgres://user@host:5432/db` (add `?schema=NAME` for a schema other
+   * than public). Many replicas share one ledger through PostgreSQL.
+   */
+  database_url: z
+    .string()
+    .regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, "sqlite:PATH, sqlite::memory: or postgres://...")
+    .default("sqlite:.tierd/ledger.db"),
+  /** Store the last user message as text; off: only its SHA-256 is stored. */
+  store_prompts: z.boolean().default(false),
+  /** Records per write. */
+  batch_size: z.number().int().min(1).max(1_000).default(200),
+  /** Longest a record waits in memory before it is written. */
+  flush_interval_ms: positiveInt.default(1_000),
+  /** Records held in memory at most (while the database is slow or down). */
+  queue_limit: positiveInt.default(50_000),
+  /**
+   * What a full queue does to a new record. drop: the request is served and
+   * the record is counted, logged and reported as dropped. wait: the request
+   * waits for room (the ledger becomes a hard dependency of serving).
+   */
+  on_queue_full: z.enum(["drop", "wait"]).default("drop"),
+  /** Reports warn when the frontier tier serves a larger share of requests. */
+  max_frontier_share: z.number().min(0).max(1).default(0.3),
+});
+export type UsageConfig = z.infer<typeof usageSchema>;
 
 export const configSchema = z.strictObject({
   server: serverSchema.default(serverSchema.parse({})),
@@ -237,6 +271,7 @@ export const configSchema = z.strictObject({
   policy: policySchema.default(policySchema.parse({})),
   /** The local and LLM classifiers and the thresholds that map scores to tiers. */
   classifier: classifierSchema.default(classifierSchema.parse({})),
+  usage: usageSchema.default(usageSchema.parse({})),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -1,1 +1,11 @@
 export { createRouter, newRequestId, type Router, type RouterOptions } from "./router.js";
+export {
+  combineObservers,
+  failureOf,
+  type RequestFailure,
+  type RequestKind,
+  type RequestObservation,
+  type RequestOutcome,
+  type RequestStart,
+  type RouteObserver,
+} from "./observer.js";

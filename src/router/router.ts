@@ -1,17 +1,22 @@
 // The request pipeline: decide a tier, call it, report what happened. Plain
 // TypeScript over the core modules; the server adapts it to RPCs.
 import { randomUUID } from "node:crypto";
-import { monotonicNow, roundMs, type MonotonicClock } from "../core/clock.js";
-import type {
-  CallContext,
-  ClassifyInput,
-  ClassifyResult,
-  CompletionRequest,
-  RouteResult,
-  StreamEvent,
+import { monotonicNow, preciseWallNow, roundMs, type MonotonicClock } from "../core/clock.js";
+import { isTierdError } from "../core/errors.js";
+import {
+  ZERO_USAGE,
+  type CallContext,
+  type ClassifyInput,
+  type ClassifyResult,
+  type Completion,
+  type CompletionRequest,
+  type Decision,
+  type RouteResult,
+  type StreamEvent,
 } from "../core/types.js";
 import type { TierDecider } from "../policy/index.js";
 import type { Provider } from "../provider/index.js";
+import { failureOf, type RequestKind, type RequestObservation, type RequestOutcome, type RouteObserver } from "./observer.js";
 
 export interface Router {
   classify(input: ClassifyInput, ctx: CallContext): Promise<ClassifyResult>;
@@ -24,48 +29,139 @@ export interface RouterOptions {
   decider: TierDecider;
   provider: Provider;
   clock?: MonotonicClock;
+  /** Told about every request and its outcome (usage ledger, telemetry). */
+  observer?: RouteObserver;
 }
 
 export function createRouter(options: RouterOptions): Router {
-  const { decider, provider } = options;
+  const { decider, provider, observer } = options;
   const clock = options.clock ?? monotonicNow;
+
+  /** One request's observation: its start and the facts every outcome shares. */
+  const observe = (kind: RequestKind, request: ClassifyInput | CompletionRequest) => {
+    const startedAt = preciseWallNow();
+    const started = clock();
+    const observation: RequestObservation | undefined = observer?.begin({ kind, request, startedAt });
+    return {
+      started,
+      async end(facts: Omit<RequestOutcome, "kind" | "request" | "startedAt" | "latencyMs">, endedAt = clock()) {
+        const pending = observation?.end({ kind, request, startedAt, latencyMs: roundMs(endedAt - started), ...facts });
+        if (pending !== undefined) await pending;
+      },
+    };
+  };
 
   return {
     async classify(input, ctx) {
-      const decision = await decider.decide(input, ctx);
+      const o = observe("classify", input);
+      let decision: Decision;
+      try {
+        decision = await decider.decide(input, ctx);
+      } catch (err) {
+        await o.end(failedFacts(err, undefined, ctx));
+        throw err;
+      }
+      await o.end({ decision, attempts: [], usage: ZERO_USAGE, costPicoUsd: 0n });
       return { requestId: input.requestId, decision };
     },
 
     async route(request, ctx) {
-      const started = clock();
-      const decision = await decider.decide(request, ctx);
-      const completion = await provider.complete(decision.tier, request, ctx);
-      return { ...completion, requestId: request.requestId, decision, latencyMs: roundMs(clock() - started) };
+      const o = observe("route", request);
+      let decision: Decision | undefined;
+      let completion: Completion;
+      try {
+        decision = await decider.decide(request, ctx);
+        completion = await provider.complete(decision.tier, request, ctx);
+      } catch (err) {
+        await o.end(failedFacts(err, decision, ctx));
+        throw err;
+      }
+      const endedAt = clock();
+      await o.end({ decision, completion, attempts: completion.attempts, usage: completion.usage, costPicoUsd: completion.costPicoUsd }, endedAt);
+      return { ...completion, requestId: request.requestId, decision, latencyMs: roundMs(endedAt - o.started) };
     },
 
     async *stream(request, ctx) {
-      const started = clock();
-      const decision = await decider.decide(request, ctx);
-      yield { kind: "decision", decision };
+      const o = observe("stream", request);
+      let decision: Decision | undefined;
+      let completion: Completion | undefined;
+      let failure: unknown;
       let firstTokenAt: number | undefined;
-      for await (const event of provider.stream(decision.tier, request, ctx)) {
-        if (event.kind === "delta") {
-          firstTokenAt ??= clock();
-          yield event;
-          continue;
+      let firstTokenWallAt: number | undefined;
+      let summaryAt: number | undefined;
+      try {
+        decision = await decider.decide(request, ctx);
+        yield { kind: "decision", decision };
+        for await (const event of provider.stream(decision.tier, request, ctx)) {
+          if (event.kind === "delta") {
+            if (firstTokenAt === undefined) {
+              firstTokenAt = clock();
+              firstTokenWallAt = preciseWallNow();
+            }
+            yield event;
+            continue;
+          }
+          completion = event.completion;
+          summaryAt = clock();
+          yield {
+            kind: "summary",
+            summary: {
+              ...event.completion,
+              requestId: request.requestId,
+              latencyMs: roundMs(summaryAt - o.started),
+              timeToFirstTokenMs: roundMs((firstTokenAt ?? summaryAt) - o.started),
+            },
+          };
         }
-        const now = clock();
-        yield {
-          kind: "summary",
-          summary: {
-            ...event.completion,
-            requestId: request.requestId,
-            latencyMs: roundMs(now - started),
-            timeToFirstTokenMs: roundMs((firstTokenAt ?? now) - started),
-          },
-        };
+      } catch (err) {
+        failure = err;
+        throw err;
+      } finally {
+        // Runs on success, on a thrown error and when the consumer stops
+        // reading (return()), so every stream leaves exactly one outcome.
+        const firstToken =
+          firstTokenAt === undefined ? {} : { timeToFirstTokenMs: roundMs(firstTokenAt - o.started), firstTokenAt: firstTokenWallAt! };
+        if (completion !== undefined && decision !== undefined && failure === undefined) {
+          // The latency the caller saw in the summary, not the time it took to read it.
+          await o.end({ decision, completion, attempts: completion.attempts, usage: completion.usage, costPicoUsd: completion.costPicoUsd, ...firstToken }, summaryAt);
+        } else if (failure !== undefined) {
+          await o.end({ ...failedFacts(failure, decision, ctx), ...firstToken });
+        } else {
+          await o.end({
+            ...(decision === undefined ? {} : { decision }),
+            failure: { code: "canceled", message: "the caller stopped reading the stream" },
+            attempts: [],
+            usage: ZERO_USAGE,
+            costPicoUsd: 0n,
+            ...firstToken,
+          });
+        }
       }
     },
+  };
+}
+
+/**
+ * A client times its deadline from before it sent the request, so its
+ * cancellation (an HTTP/2 reset) reaches tierd shortly before tierd's own
+ * copy of the deadline fires. A cancel this close to the deadline is the
+ * deadline.
+ */
+const DEADLINE_SLACK_MS = 100;
+
+/** Outcome facts of a failed request: attempts and, for a broken stream, what it billed. */
+function failedFacts(err: unknown, decision: Decision | undefined, ctx: CallContext): Omit<RequestOutcome, "kind" | "request" | "startedAt" | "latencyMs"> {
+  const partial = isTierdError(err) ? err.streamFailure : undefined;
+  let failure = failureOf(err);
+  if (failure.code === "canceled" && ctx.deadlineAt !== undefined && Date.now() >= ctx.deadlineAt - DEADLINE_SLACK_MS) {
+    failure = { ...failure, code: "deadline_exceeded" };
+  }
+  return {
+    ...(decision === undefined ? {} : { decision }),
+    failure,
+    attempts: isTierdError(err) ? (err.attempts ?? []) : [],
+    usage: partial?.usage ?? ZERO_USAGE,
+    costPicoUsd: partial?.costPicoUsd ?? 0n,
   };
 }
 

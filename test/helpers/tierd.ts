@@ -6,6 +6,7 @@ import { createConnectTransport, createGrpcTransport } from "@connectrpc/connect
 import { RouterService } from "../../gen/tierd/v1/router_pb.js";
 import { startTierd, type Tierd } from "../../src/app.js";
 import { silentLogger } from "../../src/core/log.js";
+import type { TelemetryProviders } from "../../src/telemetry/index.js";
 import { startFakeUpstream, type FakeUpstream, type FakeUpstreamOptions } from "../../src/testing/fake-upstream.js";
 
 export interface TestTierd {
@@ -23,6 +24,8 @@ export interface TestTierdOptions {
   yaml?: string;
   fake?: FakeUpstreamOptions;
   env?: Record<string, string>;
+  /** OpenTelemetry providers (in-memory exporters) to report to. */
+  telemetry?: TelemetryProviders;
 }
 
 /** Three tiers, one deployment each, all on the fake upstream. */
@@ -49,6 +52,8 @@ tiers:
   nano: { deployments: [nano-1] }
   mid: { deployments: [mid-1] }
   frontier: { deployments: [frontier-1] }
+usage:
+  database_url: "sqlite::memory:"
 `;
 }
 
@@ -57,7 +62,7 @@ export async function startTestTierd(options: TestTierdOptions = {}): Promise<Te
   const yaml = options.yaml !== undefined ? options.yaml.replaceAll("{{FAKE}}", fake.url) : baseConfigYaml(fake.url) + (options.extraYaml ?? "");
   let tierd: Tierd;
   try {
-    tierd = await startTierd({ configText: yaml, configSource: "test.yaml", env: options.env ?? {}, port: 0, logger: silentLogger });
+    tierd = await startTierd({ configText: yaml, configSource: "test.yaml", env: options.env ?? {}, port: 0, logger: silentLogger, ...(options.telemetry ? { telemetry: options.telemetry } : {}) });
   } catch (err) {
     await fake.close();
     throw err;

@@ -1,0 +1,40 @@
+// The little the ledger needs from a SQL database, so one store (store.ts)
+// and one list of migrations serve SQLite and PostgreSQL alike. SQL is
+// written with `?` placeholders; drivers translate.
+
+export type SqlValue = string | number | bigint | null;
+export type SqlRow = Record<string, unknown>;
+export type SqlQuery = (sql: string, params?: readonly SqlValue[]) => Promise<SqlRow[]>;
+
+export interface SqlDriver {
+  readonly dialect: "sqlite" | "postgres";
+  /** A short, secret-free description of where the data lives, for logs. */
+  readonly location: string;
+  query: SqlQuery;
+  /** Writes rows in one atomic statement or transaction; rows whose `id` exists are skipped. */
+  insertMany(table: string, columns: readonly string[], rows: readonly (readonly SqlValue[])[]): Promise<void>;
+  /**
+   * Runs `fn` in one transaction that holds the database's migration lock,
+   * so replicas starting together migrate once.
+   */
+  exclusive(fn: (query: SqlQuery) => Promise<void>): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Reads an integer column as a bigint, whatever the driver returned. */
+export function bigintOf(value: unknown): bigint {
+  if (typeof value === "bigint") return value;
+  if (typeof value === "number") return BigInt(Math.trunc(value));
+  if (typeof value === "string" && value !== "") return BigInt(value);
+  return 0n;
+}
+
+/** Reads a numeric column as a number (null stays null). */
+export function numberOrNull(value: unknown): number | null {
+  if (value === null || value === undefined) return null;
+  return Number(value);
+}
+
+export function numberOf(value: unknown): number {
+  return value === null || value === undefined ? 0 : Number(value);
+}

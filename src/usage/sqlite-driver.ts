@@ -1,0 +1,67 @@
+// SQLite through better-sqlite3: the embedded default. Synchronous calls
+// under an async face; a batch insert of a few hundred rows takes well under
+// a millisecond, so the event loop barely notices.
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+import type { SqlDriver, SqlQuery, SqlValue } from "./sql-driver.js";
+
+export interface SqliteDriverOptions {
+  /** A file path, or ":memory:". */
+  path: string;
+}
+
+export function createSqliteDriver(options: SqliteDriverOptions): SqlDriver {
+  const memory = options.path === ":memory:";
+  if (!memory) mkdirSync(dirname(options.path), { recursive: true });
+  const db = new Database(options.path);
+  // Integers come back as bigint: money columns stay exact past 2^53.
+  db.defaultSafeIntegers(true);
+  if (!memory) {
+    // WAL lets `tierd report` read while the server writes; NORMAL sync is
+    // durable across a process crash (what SIGTERM/SIGKILL can do), which
+    // is the failure this ledger guards against.
+    db.pragma("journal_mode = WAL");
+    db.pragma("synchronous = NORMAL");
+  }
+  db.pragma("busy_timeout = 5000");
+  const inserts = new Map<string, Database.Statement>();
+
+  const query: SqlQuery = async (sql, params = []) => {
+    const stmt = db.prepare(sql);
+    if (stmt.reader) return stmt.all(...(params as SqlValue[])) as Record<string, unknown>[];
+    stmt.run(...(params as SqlValue[]));
+    return [];
+  };
+
+  return {
+    dialect: "sqlite",
+    location: memory ? "sqlite::memory:" : `sqlite:${options.path}`,
+    query,
+    async insertMany(table, columns, rows) {
+      const key = `${table}(${columns.join(",")})`;
+      let stmt = inserts.get(key);
+      if (stmt === undefined) {
+        stmt = db.prepare(`INSERT INTO ${table} (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")}) ON CONFLICT (id) DO NOTHING`);
+        inserts.set(key, stmt);
+      }
+      const insert = stmt;
+      db.transaction(() => {
+        for (const row of rows) insert.run(...(row as SqlValue[]));
+      })();
+    },
+    async exclusive(fn) {
+      db.exec("BEGIN IMMEDIATE");
+      try {
+        await fn(query);
+        db.exec("COMMIT");
+      } catch (err) {
+        db.exec("ROLLBACK");
+        throw err;
+      }
+    },
+    async close() {
+      db.close();
+    },
+  };
+}

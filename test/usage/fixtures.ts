@@ -1,0 +1,50 @@
+// Ledger records for tests: a complete record with overridable fields.
+import { randomUUID } from "node:crypto";
+import type { UsageRecord } from "../../src/usage/index.js";
+
+export function recordFixture(overrides: Partial<UsageRecord> = {}): UsageRecord {
+  return {
+    id: randomUUID(),
+    requestId: randomUUID(),
+    kind: "route",
+    startedAtMs: Date.UTC(2026, 0, 5, 12),
+    callerId: "svc-search",
+    callerPlan: "pro",
+    callerMetadata: { team: "search" },
+    endpoint: "/api/search",
+    mode: "enforce",
+    tier: "nano",
+    decidedBy: "rule",
+    decisionReason: "endpoint rule",
+    score: 0.2,
+    confidence: 0.9,
+    shadowTier: null,
+    shadowDecidedBy: null,
+    servedTier: "nano",
+    deployment: "nano-1",
+    model: "openai/gpt-4o-mini",
+    attempts: [
+      { deployment: "nano-1", model: "openai/gpt-4o-mini", tier: "nano", outcome: "success", errorClass: "", latencyMs: 120, httpStatus: 200, startedAtMs: Date.UTC(2026, 0, 5, 12) },
+    ],
+    finishReason: "stop",
+    inputTokens: 100,
+    outputTokens: 50,
+    cachedInputTokens: 0,
+    reasoningTokens: 0,
+    cacheWriteTokens: 0,
+    usageEstimated: false,
+    costPicoUsd: 45_000_000n,
+    costIfNanoPicoUsd: 45_000_000n,
+    costIfMidPicoUsd: 1_050_000_000n,
+    costIfFrontierPicoUsd: 1_750_000_000n,
+    latencyMs: 130,
+    classifierLatencyMs: 2,
+    timeToFirstTokenMs: null,
+    cacheHit: false,
+    status: "ok",
+    errorMessage: "",
+    promptSha256: "0".repeat(64),
+    promptText: null,
+    ...overrides,
+  };
+}
