@@ -1,6 +1,7 @@
 // The composition root: configuration in, a running tierd out. Everything
 // that needs wiring (provider, decider, router, server) is built here and
 // only here; the modules themselves take what they need as arguments.
+import { setMaxListeners } from "node:events";
 import type { DescFile } from "@bufbuild/protobuf";
 import type { ConnectRouter, Interceptor } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
@@ -129,6 +130,9 @@ export async function startTierd(options: StartOptions = {}): Promise<Tierd> {
   const router = createRouter({ decider, provider, ...(observer === undefined ? {} : { observer }) });
   const health = createHealthState([RouterService.typeName, AdminService.typeName, Health.typeName]);
   const shutdown = new AbortController();
+  // Every in-flight call's handler context listens on this signal; the
+  // default limit of 10 listeners would warn under any real concurrency.
+  setMaxListeners(0, shutdown.signal);
   // Tracing outermost, so RPC spans see the status the caller gets.
   const interceptors: Interceptor[] = [...(telemetry === undefined ? [] : [telemetry.interceptor]), errorMappingInterceptor(log)];
   const reflection = createReflectionIndex(SERVED_FILES, [

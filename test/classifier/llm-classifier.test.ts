@@ -79,13 +79,17 @@ describe("LLM classifier", () => {
   });
 
   it("never escalates its own call beyond the nano tier", async () => {
-    t.fake.reset();
-    t.fake.inject({ model: "openai/gpt-4o-mini", times: 10, fault: { status: 503 } });
-    await t.grpc.classify({ messages: simple("Write a SQL query that returns monthly revenue from orders(id, total_cents, created_at).") });
-    const models = new Set(t.fake.requests.map((r) => r.model));
-    expect(t.fake.requests.length).toBeGreaterThan(0);
-    expect([...models]).toEqual(["openai/gpt-4o-mini"]);
-    t.fake.reset();
+    // A fresh server: the shared one's nano breaker may be open from earlier tests.
+    const own = await startTestTierd({ extraYaml: LLM_CONFIG + "cooldown:\n  failure_threshold: 100\n" });
+    try {
+      own.fake.inject({ model: "openai/gpt-4o-mini", times: 10, fault: { status: 503 } });
+      await own.grpc.classify({ messages: simple("Write a SQL query that returns monthly revenue from orders(id, total_cents, created_at).") });
+      const models = new Set(own.fake.requests.map((r) => r.model));
+      expect(own.fake.requests.length).toBeGreaterThan(0);
+      expect([...models]).toEqual(["openai/gpt-4o-mini"]);
+    } finally {
+      await own.close();
+    }
   });
 });
 

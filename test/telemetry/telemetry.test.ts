@@ -33,7 +33,11 @@ async function startTraced(captureContent = false): Promise<Harness> {
   const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spans)] });
   const metrics = new TestMetricReader();
   const meterProvider = new MeterProvider({ readers: [metrics] });
-  const t = await startTestTierd({ telemetry: { tracerProvider, meterProvider: meterProvider as ApiMeterProvider, captureContent } });
+  // No retries and no cooldown: each failure shows up as exactly one fallback hop.
+  const t = await startTestTierd({
+    extraYaml: "retry:\n  max_retries: 0\ncooldown:\n  failure_threshold: 1000\n",
+    telemetry: { tracerProvider, meterProvider: meterProvider as ApiMeterProvider, captureContent },
+  });
   return {
     t,
     spans,

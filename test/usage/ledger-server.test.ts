@@ -24,8 +24,11 @@ for (const backend of LEDGER_BACKENDS) {
         'database_url: "sqlite::memory:"',
         `database_url: "${db.url}"\n  batch_size: 50\n  flush_interval_ms: 200\n  store_prompts: true`,
       );
-      // A chunk delay lets a cut stream deliver its first chunks before the socket dies.
-      t = await startTestTierd({ yaml, fake: { chunkDelayMs: 2 } });
+      // A chunk delay lets a cut stream deliver its first chunks before the
+      // socket dies. No retries and no cooldown: each scripted failure is
+      // exactly one hop, and earlier tests' failures do not open breakers.
+      const quiet = "retry:\n  max_retries: 0\ncooldown:\n  failure_threshold: 100000\n";
+      t = await startTestTierd({ yaml: yaml + quiet, fake: { chunkDelayMs: 2 } });
       admin = createClient(AdminService, createGrpcTransport({ baseUrl: t.tierd.url }));
     });
     afterAll(async () => {
