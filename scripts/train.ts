@@ -4,13 +4,16 @@
 //
 //   npm run train
 //   npm run train -- --data my-labels.jsonl --out my-model.json [--all] [--seed 7]
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, relative } from "node:path";
+//   npm run train -- --from-ledger [--since 30d] [--config FILE | --database-url URL]
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, relative } from "node:path";
 import { parseArgs } from "node:util";
 import { DEFAULT_CORPUS, DEFAULT_MODEL_PATH, DEFAULT_SEED, type CorpusFile } from "../src/classifier/corpus.js";
 import { readDataset, splitExamples, type DataFormat, type LabelledExample } from "../src/classifier/datasets.js";
 import { serializeModel } from "../src/classifier/model.js";
 import { trainClassifier } from "../src/classifier/train.js";
+import { runExport } from "../src/cli/export-labels.js";
 
 const USAGE = `usage: npm run train -- [--data FILE]... [--format labels|routellm|mmlu-pro] [--all] [--seed N] [--out FILE]
 
@@ -18,6 +21,10 @@ const USAGE = `usage: npm run train -- [--data FILE]... [--format labels|routell
                 Without --data: the developers' corpus (data/saas + ../shared/data/routing).
   --all         train on every row (default: the train split only, so npm run eval stays honest)
   --out FILE    where the model goes (default models/classifier.json)
+  --from-ledger add the ledger's feedback labels (tierd export-labels: misrouted and bad answers
+                with the tier they should have had, good answers with the tier that served them)
+                to the training data, every row of them; with --since TIME, --config FILE or
+                --database-url URL to choose the ledger as for tierd report
 `;
 
 const { values } = parseArgs({
@@ -27,6 +34,10 @@ const { values } = parseArgs({
     all: { type: "boolean", default: false },
     seed: { type: "string" },
     out: { type: "string" },
+    "from-ledger": { type: "boolean", default: false },
+    since: { type: "string" },
+    config: { type: "string" },
+    "database-url": { type: "string" },
     help: { type: "boolean" },
   },
   strict: true,
@@ -48,15 +59,34 @@ if (!Number.isInteger(seed)) {
 const files: CorpusFile[] = values.data?.map((path) => ({ path, format: format ?? ("auto" as DataFormat), weight: 1 })) ?? [...DEFAULT_CORPUS];
 const out = values.out ?? DEFAULT_MODEL_PATH;
 
+// The ledger's labels are the team's own traffic, judged by people: all of
+// them train (no held-out split), through the same export as `tierd export-labels`.
+let ledgerDir: string | undefined;
+const ledgerFiles = new Set<string>();
+if (values["from-ledger"]) {
+  ledgerDir = mkdtempSync(join(tmpdir(), "tierd-train-"));
+  const labels = join(ledgerDir, "ledger-labels.jsonl");
+  const exportArgs = ["--out", labels];
+  if (values.since !== undefined) exportArgs.push("--since", values.since);
+  if (values.config !== undefined) exportArgs.push("--config", values.config);
+  if (values["database-url"] !== undefined) exportArgs.push("--database-url", values["database-url"]);
+  const code = await runExport("labels", exportArgs, process.env);
+  if (code !== 0) process.exit(code);
+  files.push({ path: labels, format: "labels", weight: 1 });
+  ledgerFiles.add(labels);
+}
+
 const started = performance.now();
 const examples: LabelledExample[] = [];
 const sourceWeights: Record<string, number> = {};
 for (const file of files) {
   const { examples: rows, format: detected } = readDataset(file.path, file.format === ("auto" as DataFormat) ? {} : { format: file.format });
-  const used = values.all ? rows : splitExamples(rows).train;
+  const used = values.all || ledgerFiles.has(file.path) ? rows : splitExamples(rows).train;
   examples.push(...used);
   if (used[0]) sourceWeights[used[0].source] = file.weight;
-  process.stderr.write(`  ${relative(process.cwd(), file.path)}: ${detected}, ${used.length} of ${rows.length} rows (${values.all ? "all" : "train split"})\n`);
+  const name = ledgerFiles.has(file.path) ? "ledger labels" : relative(process.cwd(), file.path);
+  const part = values.all || ledgerFiles.has(file.path) ? "all" : "train split";
+  process.stderr.write(`  ${name}: ${detected}, ${used.length} of ${rows.length} rows (${part})\n`);
 }
 const { model, calibration } = trainClassifier({
   examples,
@@ -64,6 +94,7 @@ const { model, calibration } = trainClassifier({
   sourceWeights,
   info: { split: values.all ? "all rows" : "train split (held-out part excluded, see npm run eval)" },
 });
+if (ledgerDir !== undefined) rmSync(ledgerDir, { recursive: true, force: true });
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, serializeModel(model.params, model.info));
 process.stderr.write(
