@@ -1,6 +1,7 @@
 // The developers' corpus: what `npm run train` and `npm run eval` use when no
 // --data is given. Paths are relative to the repository root; the public
 // routing data sits beside the repository in ../shared/data/routing/.
+import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { DataFormat } from "./datasets.js";
 
@@ -32,3 +33,19 @@ export const DEFAULT_CORPUS: readonly CorpusFile[] = [
 
 export const DEFAULT_MODEL_PATH = repoPath("models/classifier.json");
 export const DEFAULT_SEED = 1;
+
+/**
+ * Labelled sets that are only ever evaluated on every row, never trained or
+ * tuned on: `npm run eval` reports them in a section of their own.
+ * data/probe/ was written by a different author than data/saas/, so it
+ * measures how the classifier carries over to wording it was not built from.
+ */
+export const EVAL_ONLY: readonly { path: string; format: DataFormat; name: string }[] = [
+  { path: repoPath("data/probe/saas-probe.jsonl"), format: "labels", name: "SaaS probe set (independent author, evaluation only)" },
+];
+
+/** True for a path that names an evaluation-only set: training refuses it. */
+export function isEvalOnly(path: string): boolean {
+  const target = resolve(path);
+  return EVAL_ONLY.some((f) => resolve(f.path) === target);
+}
