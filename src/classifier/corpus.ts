@@ -31,6 +31,13 @@ export const DEFAULT_CORPUS: readonly CorpusFile[] = [
   { path: repoPath("../shared/data/routing/mmlu-pro.csv"), format: "mmlu-pro", weight: 1 },
 ];
 
+/**
+ * SaaS prompts written free-hand (no template) by the developers: never
+ * trained on, scored on every row by scripts/tune.ts to check how choices
+ * carry over to wording no template produced.
+ */
+export const HANDWRITTEN_VALIDATION = repoPath("data/saas/handwritten.jsonl");
+
 export const DEFAULT_MODEL_PATH = repoPath("models/classifier.json");
 export const DEFAULT_SEED = 1;
 
