@@ -94,7 +94,8 @@ for (const file of files) {
   process.stderr.write(`  ${name}: ${detected}, ${used.length} of ${rows.length} rows (${part})\n`);
 }
 const { model, calibration } = trainClassifier({
-  examples,
+  // A template's prompts (a question's rows) go to the calibration slice together.
+  examples: examples.map((e) => ({ ...e, group: e.splitKey })),
   seed,
   sourceWeights,
   info: { split: values.all ? "all rows" : "train split (held-out part excluded, see npm run eval)" },
@@ -105,5 +106,8 @@ writeFileSync(out, serializeModel(model.params, model.info));
 process.stderr.write(
   `trained on ${examples.length} examples in ${((performance.now() - started) / 1000).toFixed(1)} s (seed ${seed}); ` +
     `calibration NLL ${calibration.nllBefore.toFixed(4)} -> ${calibration.nllAfter.toFixed(4)} at temperature ${calibration.temperature}\n` +
+    Object.entries(calibration.shapes)
+      .map(([shape, c]) => `  ${shape} prompts: own calibration on ${c.examples}, weighted NLL ${c.nllGlobal.toFixed(4)} -> ${c.nllShape.toFixed(4)}\n`)
+      .join("") +
     `wrote ${relative(process.cwd(), out)}\n`,
 );

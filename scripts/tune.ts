@@ -41,7 +41,7 @@ const labels = (model: ComplexityModel, rows: LabelledExample[]) => {
 
 const only = process.argv.slice(2);
 for (const setting of settings.filter((s) => only.length === 0 || only.includes(s.name))) {
-  const train = data.flatMap((d) => part(d.examples, "train"));
+  const train = data.flatMap((d) => part(d.examples, "train")).map((e) => ({ ...e, group: e.splitKey }));
   const { model } = trainClassifier({ examples: train, seed: 1, sourceWeights: baseWeights, ...setting.options });
   const out: string[] = [];
   for (const d of data) {
