@@ -129,11 +129,20 @@ const LIST_EDGES = [1, 3, 6, 10];
 const DIGIT_EDGES = [0.02, 0.08, 0.2];
 const MESSAGE_EDGES = [2, 3, 5];
 
+/**
+ * Feature sets, so a model file is scored with the features it was trained
+ * on: 1 has no instruction-word and stem features (model files written
+ * before they existed say nothing and mean 1).
+ */
+export const FEATURE_VERSION = 2;
+
 export interface ExtractOptions {
   /** log2 of the hash space. */
   bits: number;
   /** Messages in the conversation (a structure feature). */
   messages?: number;
+  /** Feature set (default FEATURE_VERSION). */
+  version?: 1 | 2;
 }
 
 /**
@@ -144,7 +153,8 @@ export function extractFeatures(text: string, out: FeatureBuffer, options: Extra
   const mask = (1 << options.bits) - 1;
   // Half for the n-grams, half for their shape copies, then the instruction
   // words and 64 for structure.
-  const cap = (out.index.length - 64 - INSTRUCTION_MAX) >> 1;
+  const instructions = (options.version ?? FEATURE_VERSION) >= 2;
+  const cap = (out.index.length - 64 - (instructions ? INSTRUCTION_MAX : 0)) >> 1;
   const idx = out.index;
   const val = out.value;
   let n = 0;
@@ -275,8 +285,8 @@ export function extractFeatures(text: string, out: FeatureBuffer, options: Extra
   for (let i = 0; i < n; i++) val[i] = val[i]! * scale;
 
   // Instruction words, conjoined with the shape, under a norm of their own.
-  const headCount = Math.min(words, HEAD_WORDS);
-  const tailCount = Math.min(Math.max(0, words - HEAD_WORDS), TAIL_WORDS);
+  const headCount = instructions ? Math.min(words, HEAD_WORDS) : 0;
+  const tailCount = instructions ? Math.min(Math.max(0, words - HEAD_WORDS), TAIL_WORDS) : 0;
   const instructionStart = n;
   for (let k = 0; k < headCount + tailCount; k++) {
     const from = k < headCount ? headWords : tailWords;

@@ -8,7 +8,7 @@
 // [0, 1] (nano 0, mid 0.5, frontier 1), so the configured thresholds read as
 // "expected tier below a third of the way to mid" and so on.
 import { readFileSync } from "node:fs";
-import { createFeatureBuffer, extractFeatures, PROMPT_SHAPES, type FeatureBuffer, type PromptShape } from "./features.js";
+import { createFeatureBuffer, extractFeatures, FEATURE_VERSION, PROMPT_SHAPES, type FeatureBuffer, type PromptShape } from "./features.js";
 
 export const MODEL_FORMAT = "tierd-classifier/1";
 
@@ -31,6 +31,8 @@ export interface ModelParams extends Calibration {
   weights: Float32Array;
   /** Calibration of the prompts of one shape; shapes not listed use the model's cuts and temperature. */
   shapes?: Partial<Record<PromptShape, Calibration>>;
+  /** The feature set the weights were trained on (default FEATURE_VERSION). */
+  features?: 1 | 2;
 }
 
 /** Metadata stored with the weights: where they came from. */
@@ -64,9 +66,10 @@ export interface ComplexityModel {
 export function createComplexityModel(params: ModelParams, info: ModelInfo): ComplexityModel {
   const buffer: FeatureBuffer = createFeatureBuffer();
   const { weights, bits } = params;
+  const version = params.features ?? FEATURE_VERSION;
   const calibrations = PROMPT_SHAPES.map((shape) => params.shapes?.[shape] ?? params);
   const linearScore = (text: string, messages = 1): number => {
-    extractFeatures(text, buffer, { bits, messages });
+    extractFeatures(text, buffer, { bits, messages, version });
     let z = 0;
     const { index, value, count } = buffer;
     for (let i = 0; i < count; i++) z += weights[index[i]!]! * value[i]!;
@@ -109,6 +112,8 @@ interface ModelFile {
   temperature: number;
   /** Per-shape calibrations (absent in files written before they existed). */
   shapes?: Partial<Record<PromptShape, Calibration>>;
+  /** Feature set; absent in files written before there was more than one, which mean 1. */
+  features?: number;
   info: ModelInfo;
   nonZero: number;
   /** Bucket indices, ascending, delta-encoded, base64 of a Uint32Array. */
@@ -134,6 +139,7 @@ export function serializeModel(params: ModelParams, info: ModelInfo, prune = 1e-
     bits: params.bits,
     cuts: params.cuts,
     temperature: params.temperature,
+    features: params.features ?? FEATURE_VERSION,
     ...(params.shapes === undefined ? {} : { shapes: params.shapes }),
     info,
     nonZero: values.length,
@@ -158,6 +164,8 @@ export function parseModel(text: string, source: string): ComplexityModel {
   if (!Number.isInteger(file.bits) || file.bits < 8 || file.bits > 24) throw new ModelLoadError(`${source}: bits must be an integer in 8-24`);
   if (!Array.isArray(file.cuts) || file.cuts.length !== 2 || !(file.cuts[0] < file.cuts[1])) throw new ModelLoadError(`${source}: cuts must be two increasing numbers`);
   if (!(file.temperature > 0)) throw new ModelLoadError(`${source}: temperature must be positive`);
+  const features = file.features ?? 1;
+  if (features !== 1 && features !== 2) throw new ModelLoadError(`${source}: features must be 1 or 2 (a newer tierd wrote this file?), got ${JSON.stringify(file.features)}`);
   const shapes: Partial<Record<PromptShape, Calibration>> = {};
   for (const [shape, c] of Object.entries(file.shapes ?? {})) {
     if (!(PROMPT_SHAPES as readonly string[]).includes(shape)) throw new ModelLoadError(`${source}: shapes: unknown shape "${shape}" (expected ${PROMPT_SHAPES.join(", ")})`);
@@ -175,7 +183,7 @@ export function parseModel(text: string, source: string): ComplexityModel {
     if (at >= weights.length) throw new ModelLoadError(`${source}: weight index out of range`);
     weights[at] = values[i]!;
   }
-  const params: ModelParams = { bits: file.bits, weights, cuts: [file.cuts[0], file.cuts[1]], temperature: file.temperature };
+  const params: ModelParams = { bits: file.bits, weights, cuts: [file.cuts[0], file.cuts[1]], temperature: file.temperature, features };
   if (Object.keys(shapes).length > 0) params.shapes = shapes;
   return createComplexityModel(params, file.info);
 }

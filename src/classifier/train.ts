@@ -4,7 +4,7 @@
 // not train on, and cut points and temperature per prompt shape fitted on the
 // same slice. Seeded shuffling makes it deterministic: the same examples and
 // seed give the same weights, bit for bit.
-import { createFeatureBuffer, DEFAULT_HASH_BITS, extractFeatures, hashKey, PROMPT_SHAPES, type PromptShape } from "./features.js";
+import { createFeatureBuffer, DEFAULT_HASH_BITS, extractFeatures, FEATURE_VERSION, hashKey, PROMPT_SHAPES, type PromptShape } from "./features.js";
 import { createComplexityModel, predictionOf, sigmoid, type Calibration, type ComplexityModel, type ModelInfo, type ModelParams } from "./model.js";
 
 /** What the trainer needs of an example: text and an ordinal label. */
@@ -92,7 +92,7 @@ export function trainClassifier(options: TrainOptions): TrainResult {
   const chunks: { index: Int32Array; value: Float32Array }[] = [];
   const shapeOf = new Uint8Array(examples.length);
   for (let i = 0; i < examples.length; i++) {
-    extractFeatures(examples[i]!.prompt, buffer, { bits });
+    extractFeatures(examples[i]!.prompt, buffer, { bits, version: FEATURE_VERSION });
     shapeOf[i] = buffer.shape;
     chunks.push({ index: buffer.index.slice(0, buffer.count), value: buffer.value.slice(0, buffer.count) });
     total += buffer.count;
@@ -261,7 +261,7 @@ export function trainClassifier(options: TrainOptions): TrainResult {
       }
     }
   }
-  const params: ModelParams = { bits, weights, cuts, temperature };
+  const params: ModelParams = { bits, weights, cuts, temperature, features: FEATURE_VERSION };
   // Per shape: one linear score serves every kind of prompt, but the score
   // where free-text product traffic turns from mid to frontier need not be
   // where a ten-option quiz does; thousands of quiz rows would otherwise set

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseModel, predictionOf, serializeModel, trainClassifier, type TrainingExample } from "../../src/classifier/index.js";
+import { createComplexityModel, parseModel, predictionOf, serializeModel, trainClassifier, type TrainingExample } from "../../src/classifier/index.js";
 
 // A small labelled set with a learnable signal: short lookups are nano,
 // code and SQL mid, design and incident work frontier.
@@ -86,6 +86,20 @@ describe("trainClassifier", () => {
       const { calibration } = trainClassifier({ ...options, examples: grouped, seed, calibrationShare: 0.5 });
       expect([0, grouped.length]).toContain(calibration.examples);
     }
+  });
+
+  it("scores a model file from before instruction features with the features it was trained on", () => {
+    const { model } = trainClassifier({ ...options, seed: 1 });
+    const file = JSON.parse(serializeModel(model.params, model.info, 0));
+    expect(file.features).toBe(2);
+    delete file.features;
+    const old = parseModel(JSON.stringify(file), "old.json");
+    expect(old.params.features).toBe(1);
+    const text = "Summarize this support thread for the account manager in three bullets.";
+    const v1 = createComplexityModel({ ...model.params, features: 1 }, model.info);
+    expect(old.linearScore(text)).toBeCloseTo(v1.linearScore(text), 6);
+    expect(old.linearScore(text)).not.toBeCloseTo(model.linearScore(text), 6);
+    expect(() => parseModel(JSON.stringify({ ...file, features: 3 }), "new.json")).toThrow(/new.json: features must be 1 or 2/);
   });
 
   it("refuses a model file that is not one", () => {
