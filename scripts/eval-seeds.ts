@@ -16,7 +16,7 @@ const examples: LabelledExample[] = [];
 const sourceWeights: Record<string, number> = {};
 for (const f of DEFAULT_CORPUS) {
   const { train } = splitExamples(readDataset(f.path, { format: f.format }).examples);
-  examples.push(...train);
+  examples.push(...train.map((e) => ({ ...e, group: e.splitKey })));
   sourceWeights[train[0]!.source] = f.weight;
 }
 const rows: Record<string, number>[] = [];

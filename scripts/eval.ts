@@ -1,13 +1,14 @@
 // `npm run eval`: routing quality of the local classifier on data it did not
 // train on. With no --data it evaluates the held-out split of every file of
-// the developers' corpus and writes models/classifier.eval.json.
+// the developers' corpus, then every row of the evaluation-only sets (the
+// SaaS probe set), and writes models/classifier.eval.json.
 //
 //   npm run eval
 //   npm run eval -- --data FILE [--format routellm|mmlu-pro|labels] [--all] [--model FILE] [--json OUT]
 import { writeFileSync } from "node:fs";
 import { relative } from "node:path";
 import { parseArgs } from "node:util";
-import { DEFAULT_CORPUS, DEFAULT_MODEL_PATH, repoPath } from "../src/classifier/corpus.js";
+import { DEFAULT_CORPUS, DEFAULT_MODEL_PATH, EVAL_ONLY, repoPath } from "../src/classifier/corpus.js";
 import type { DataFormat } from "../src/classifier/datasets.js";
 import { loadModel } from "../src/classifier/model.js";
 import { evaluateFile, type EvalReport } from "../src/eval/evaluate.js";
@@ -15,7 +16,8 @@ import { evaluateFile, type EvalReport } from "../src/eval/evaluate.js";
 const USAGE = `usage: npm run eval -- [--data FILE] [--format routellm|mmlu-pro|labels] [--all] [--model FILE] [--json OUT]
                        [--nano-below 0.3] [--frontier-above 0.7] [--output-tokens 300]
 
-  Without --data: the held-out split of data/saas and ../shared/data/routing (JSON to models/classifier.eval.json).
+  Without --data: the held-out split of data/saas and ../shared/data/routing, then every row of
+  data/probe (evaluation only, never trained on); JSON to models/classifier.eval.json.
   --all   evaluate every row (only for a file the model was not trained on)
 `;
 
@@ -46,19 +48,22 @@ const num = (v: string | undefined, fallback: number) => (v === undefined ? fall
 const thresholds = { nanoBelow: num(values["nano-below"], 0.3), frontierAbove: num(values["frontier-above"], 0.7) };
 const modelPath = values.model ?? DEFAULT_MODEL_PATH;
 const model = loadModel(modelPath);
-const files = values.data ?? DEFAULT_CORPUS.map((f) => f.path);
+const split: "all" | "held-out" = values.all ? "all" : "held-out";
+const files: { path: string; split: "all" | "held-out"; format?: DataFormat; name?: string }[] = values.data
+  ? values.data.map((path) => ({ path, split, ...(format === undefined ? {} : { format }) }))
+  : [...DEFAULT_CORPUS.map((f) => ({ path: f.path, split, format: f.format })), ...EVAL_ONLY.map((f) => ({ ...f, split: "all" as const }))];
 const jsonOut = values.json ?? (values.data === undefined ? repoPath("models/classifier.eval.json") : undefined);
 
 const reports: EvalReport[] = [];
 for (const file of files) {
-  const report = await evaluateFile(file, {
+  const report = await evaluateFile(file.path, {
     model,
-    ...(format === undefined ? {} : { format }),
-    split: values.all ? "all" : "held-out",
+    ...(file.format === undefined ? {} : { format: file.format }),
+    split: file.split,
     thresholds,
     outputTokens: num(values["output-tokens"], 300),
   });
-  reports.push({ ...report, file: relative(repoPath(""), file) });
+  reports.push({ ...report, file: relative(repoPath(""), file.path), ...(file.name === undefined ? {} : { name: file.name }) });
   process.stdout.write(formatReport(reports[reports.length - 1]!) + "\n");
 }
 if (jsonOut !== undefined) {
@@ -71,7 +76,7 @@ if (jsonOut !== undefined) {
 function formatReport(r: EvalReport): string {
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   const f3 = (x: number) => x.toFixed(3);
-  const head = `== ${r.file} (${r.format}, ${r.split} split)`;
+  const head = `== ${r.name === undefined ? "" : `${r.name}: `}${r.file} (${r.format}, ${r.split === "all" ? "every row" : `${r.split} split`})`;
   switch (r.format) {
     case "routellm": {
       const m = r.metrics;

@@ -5,8 +5,20 @@
 // reproducible: `npx tsx scripts/generate-saas-prompts.ts`. `group` names the
 // template: the held-out split keeps whole templates out of training, so the
 // held-out figures are not inflated by near-duplicates.
+//
+// The first 588 prompts (the families below) are the original set, kept
+// byte for byte. The families in scripts/saas-prompts/ came next, when the
+// original set proved too small and too uniform for traffic written by other
+// people: many templates per intent, inline alternative wordings, pasted
+// material of every tier (code, logs and contract text in nano lookups too),
+// short prompts at every tier, and tier-neutral openings and endings.
 import { writeFileSync } from "node:fs";
 import { mulberry32 } from "../src/classifier/train.js";
+import { fill as fillTemplate, type Family as TemplateFamily } from "./saas-prompts/family.js";
+import { frontierFamilies } from "./saas-prompts/frontier.js";
+import { midFamilies } from "./saas-prompts/mid.js";
+import { nanoFamilies } from "./saas-prompts/nano.js";
+import { prefixes, suffixes } from "./saas-prompts/pools.js";
 
 type Tier = "nano" | "mid" | "frontier";
 interface Family {
@@ -235,6 +247,35 @@ for (const family of families) {
     made++;
     lines.push(JSON.stringify({ id: `saas.${family.name}.${made}`, prompt, tier: family.tier, family: family.name, group: `${family.name}/${t}` }));
   }
+}
+
+// The template families: each template drawn perTemplate x SCALE times
+// (duplicates skipped), wrapped in a tier-neutral opening and ending.
+const SCALE = 2;
+const wrapRandom = mulberry32(20250611);
+function wrap(prompt: string): string {
+  let text = `${fillTemplate("{x}", { x: prefixes }, wrapRandom)}${prompt}${fillTemplate("{x}", { x: suffixes }, wrapRandom)}`;
+  // Some people type in lower case and skip the last full stop: not a signal of the tier.
+  if (!text.includes("```") && wrapRandom() < 0.12) text = text.toLowerCase();
+  if (wrapRandom() < 0.2) text = text.replace(/[.?!]$/, "");
+  return text;
+}
+const templated: TemplateFamily[] = [...nanoFamilies, ...midFamilies, ...frontierFamilies];
+for (const family of templated) {
+  let made = 0;
+  family.templates.forEach((template, t) => {
+    const want = family.perTemplate * SCALE;
+    let got = 0;
+    for (let tries = 0; got < want && tries < want * 20; tries++) {
+      const filled = fillTemplate(template, family.slots ?? {}, wrapRandom);
+      const prompt = family.wrap === false ? filled : wrap(filled);
+      if (seen.has(prompt)) continue;
+      seen.add(prompt);
+      got++;
+      made++;
+      lines.push(JSON.stringify({ id: `saas.${family.name}.${made}`, prompt, tier: family.tier, family: family.name, group: `${family.name}/${t}` }));
+    }
+  });
 }
 writeFileSync(new URL("../data/saas/prompts.jsonl", import.meta.url), lines.join("\n") + "\n");
 console.log(`wrote ${lines.length} prompts`);

@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { parseArgs } from "node:util";
-import { DEFAULT_CORPUS, DEFAULT_MODEL_PATH, DEFAULT_SEED, type CorpusFile } from "../src/classifier/corpus.js";
+import { DEFAULT_CORPUS, DEFAULT_MODEL_PATH, DEFAULT_SEED, isEvalOnly, type CorpusFile } from "../src/classifier/corpus.js";
 import { readDataset, splitExamples, type DataFormat, type LabelledExample } from "../src/classifier/datasets.js";
 import { serializeModel } from "../src/classifier/model.js";
 import { trainClassifier } from "../src/classifier/train.js";
@@ -58,6 +58,11 @@ if (!Number.isInteger(seed)) {
 }
 const files: CorpusFile[] = values.data?.map((path) => ({ path, format: format ?? ("auto" as DataFormat), weight: 1 })) ?? [...DEFAULT_CORPUS];
 const out = values.out ?? DEFAULT_MODEL_PATH;
+const sealed = files.find((f) => isEvalOnly(f.path));
+if (sealed !== undefined) {
+  process.stderr.write(`train: ${relative(process.cwd(), sealed.path)} is an evaluation-only set (see npm run eval); it is never trained on\n`);
+  process.exit(2);
+}
 
 // The ledger's labels are the team's own traffic, judged by people: all of
 // them train (no held-out split), through the same export as `tierd export-labels`.
@@ -89,7 +94,8 @@ for (const file of files) {
   process.stderr.write(`  ${name}: ${detected}, ${used.length} of ${rows.length} rows (${part})\n`);
 }
 const { model, calibration } = trainClassifier({
-  examples,
+  // A template's prompts (a question's rows) go to the calibration slice together.
+  examples: examples.map((e) => ({ ...e, group: e.splitKey })),
   seed,
   sourceWeights,
   info: { split: values.all ? "all rows" : "train split (held-out part excluded, see npm run eval)" },
@@ -100,5 +106,8 @@ writeFileSync(out, serializeModel(model.params, model.info));
 process.stderr.write(
   `trained on ${examples.length} examples in ${((performance.now() - started) / 1000).toFixed(1)} s (seed ${seed}); ` +
     `calibration NLL ${calibration.nllBefore.toFixed(4)} -> ${calibration.nllAfter.toFixed(4)} at temperature ${calibration.temperature}\n` +
+    Object.entries(calibration.shapes)
+      .map(([shape, c]) => `  ${shape} prompts: own calibration on ${c.examples}, weighted NLL ${c.nllGlobal.toFixed(4)} -> ${c.nllShape.toFixed(4)}\n`)
+      .join("") +
     `wrote ${relative(process.cwd(), out)}\n`,
 );

@@ -29,6 +29,14 @@ const LEAD_WORDS = [
 /** Words that state a constraint on the answer. */
 const CONSTRAINT_WORDS = ["must", "should", "without", "ensure", "only", "exactly", "never", "always", "constraint", "constraints", "requirement", "requirements"];
 
+/**
+ * The layout of a prompt: free text, or a multiple-choice question with a
+ * few (2-7) or many (8+) options. Features are conjoined with it, and a model
+ * may calibrate each shape on its own.
+ */
+export const PROMPT_SHAPES = ["free", "options", "many-options"] as const;
+export type PromptShape = (typeof PROMPT_SHAPES)[number];
+
 export interface FeatureBuffer {
   /** Bucket index of each feature, in order of extraction. */
   readonly index: Int32Array;
@@ -36,11 +44,13 @@ export interface FeatureBuffer {
   readonly value: Float32Array;
   /** Features in use. */
   count: number;
+  /** Index into PROMPT_SHAPES of the last text extracted. */
+  shape: 0 | 1 | 2;
 }
 
 /** The default capacity holds every n-gram (and its shape copy) of the longest scanned text. */
 export function createFeatureBuffer(capacity = 16_384): FeatureBuffer {
-  return { index: new Int32Array(capacity), value: new Float32Array(capacity), count: 0 };
+  return { index: new Int32Array(capacity), value: new Float32Array(capacity), count: 0, shape: 0 };
 }
 
 /** Hash of a short ASCII key, to name structure features in the hash space. */
@@ -86,9 +96,25 @@ const S = {
   lead: hashKey("s:lead"),
 };
 
-const SHAPE_FREE = hashKey("shape:free");
-const SHAPE_OPTIONS = hashKey("shape:options");
-const SHAPE_MANY_OPTIONS = hashKey("shape:many-options");
+const SHAPE_KEYS = PROMPT_SHAPES.map((name) => hashKey(`shape:${name}`));
+
+// The request's own words: the first HEAD_WORDS and the last TAIL_WORDS
+// words of the prompt, where people put the instruction around what they
+// paste. They get features of their own, with their own norm, so that a
+// 60-line chat log pasted under "Summarize this for the CRM" does not drown
+// the instruction, and a word's stem (its first STEM_CHARS letters) lets
+// "summarise", "summarize" and "summary", or "migrate" and "migration",
+// share what they learnt.
+const HEAD_WORDS = 32;
+const TAIL_WORDS = 16;
+const STEM_CHARS = 5;
+const INSTRUCTION_MAX = (HEAD_WORDS + TAIL_WORDS) * 3;
+const INSTRUCTION = hashKey("instruction");
+const STEM = hashKey("stem");
+// Scratch for the instruction words (unigram, stem, bigram hashes; 0 is none):
+// the head in order, the tail as a ring. Module-level: no garbage per call.
+const headWords = new Int32Array(HEAD_WORDS * 3);
+const tailWords = new Int32Array(TAIL_WORDS * 3);
 
 function bucket(n: number, edges: readonly number[]): number {
   let b = 0;
@@ -103,11 +129,20 @@ const LIST_EDGES = [1, 3, 6, 10];
 const DIGIT_EDGES = [0.02, 0.08, 0.2];
 const MESSAGE_EDGES = [2, 3, 5];
 
+/**
+ * Feature sets, so a model file is scored with the features it was trained
+ * on: 1 has no instruction-word and stem features (model files written
+ * before they existed say nothing and mean 1).
+ */
+export const FEATURE_VERSION = 2;
+
 export interface ExtractOptions {
   /** log2 of the hash space. */
   bits: number;
   /** Messages in the conversation (a structure feature). */
   messages?: number;
+  /** Feature set (default FEATURE_VERSION). */
+  version?: 1 | 2;
 }
 
 /**
@@ -116,8 +151,10 @@ export interface ExtractOptions {
  */
 export function extractFeatures(text: string, out: FeatureBuffer, options: ExtractOptions): void {
   const mask = (1 << options.bits) - 1;
-  // Half for the n-grams, half for their shape copies, 64 for structure.
-  const cap = (out.index.length - 64) >> 1;
+  // Half for the n-grams, half for their shape copies, then the instruction
+  // words and 64 for structure.
+  const instructions = (options.version ?? FEATURE_VERSION) >= 2;
+  const cap = (out.index.length - 64 - (instructions ? INSTRUCTION_MAX : 0)) >> 1;
   const idx = out.index;
   const val = out.value;
   let n = 0;
@@ -141,6 +178,7 @@ export function extractFeatures(text: string, out: FeatureBuffer, options: Extra
   let lastWord = 0;
 
   let h = FNV_OFFSET;
+  let stem = 0; // hash of the word's first STEM_CHARS characters
   let wordLen = 0;
   let prev = 0; // hash of the previous word, 0 at a boundary
   let lineStart = true; // only spaces seen since the last newline
@@ -164,6 +202,7 @@ export function extractFeatures(text: string, out: FeatureBuffer, options: Extra
         if (wordLen === 0 && i > 1 && text.charCodeAt(i - 1) === 46 && text.charCodeAt(i - 2) !== 32) dotBefore = true;
         h = Math.imul(h ^ c, FNV_PRIME);
         wordLen++;
+        if (wordLen === STEM_CHARS) stem = h;
         if (lineStart && wordLen === 1 && i + 1 < to) {
           // "A." / "B)" at the start of a line: a multiple-choice option.
           const next = text.charCodeAt(i + 1);
@@ -186,6 +225,14 @@ export function extractFeatures(text: string, out: FeatureBuffer, options: Extra
             idx[n] = (Math.imul(prev ^ (w >>> 7), FNV_PRIME) ^ w) & mask;
             val[n++] = 1;
           }
+        }
+        {
+          // Instruction words: the first HEAD_WORDS in order, then a ring of the last TAIL_WORDS.
+          const at = words <= HEAD_WORDS ? (words - 1) * 3 : ((words - HEAD_WORDS - 1) % TAIL_WORDS) * 3;
+          const into = words <= HEAD_WORDS ? headWords : tailWords;
+          into[at] = w;
+          into[at + 1] = wordLen > STEM_CHARS + 1 ? stem >>> 0 : 0;
+          into[at + 2] = prev === 0 ? 0 : Math.imul(prev ^ (w >>> 7), FNV_PRIME) ^ w;
         }
         if (CONSTRAINT_FILTER[w & 0xffff] === 1 && CONSTRAINT_HASHES.has(w)) constraints++;
         if (w === H_TRACEBACK || w === H_EXCEPTION) stack++;
@@ -226,7 +273,8 @@ export function extractFeatures(text: string, out: FeatureBuffer, options: Extra
   // multiple choice with few or many options): a topic word can then mean
   // "needs the strong model" in one kind of traffic and not in another. On
   // the validation split this lifted MMLU APGR by about 0.04.
-  const shape = choices >= 8 ? SHAPE_MANY_OPTIONS : choices >= 2 ? SHAPE_OPTIONS : SHAPE_FREE;
+  out.shape = choices >= 8 ? 2 : choices >= 2 ? 1 : 0;
+  const shape = SHAPE_KEYS[out.shape]!;
   const ngrams = n;
   for (let i = 0; i < ngrams; i++) {
     idx[n] = Math.imul(idx[i]! ^ shape, FNV_PRIME) & mask;
@@ -235,6 +283,27 @@ export function extractFeatures(text: string, out: FeatureBuffer, options: Extra
   // Word features share one norm so long and short prompts stay comparable.
   const scale = 1 / Math.sqrt(Math.max(1, n));
   for (let i = 0; i < n; i++) val[i] = val[i]! * scale;
+
+  // Instruction words, conjoined with the shape, under a norm of their own.
+  const headCount = instructions ? Math.min(words, HEAD_WORDS) : 0;
+  const tailCount = instructions ? Math.min(Math.max(0, words - HEAD_WORDS), TAIL_WORDS) : 0;
+  const instructionStart = n;
+  for (let k = 0; k < headCount + tailCount; k++) {
+    const from = k < headCount ? headWords : tailWords;
+    const at = (k < headCount ? k : k - headCount) * 3;
+    idx[n] = Math.imul(from[at]! ^ INSTRUCTION ^ shape, FNV_PRIME) & mask;
+    val[n++] = 1;
+    if (from[at + 1] !== 0) {
+      idx[n] = Math.imul(from[at + 1]! ^ STEM ^ shape, FNV_PRIME) & mask;
+      val[n++] = 1;
+    }
+    if (from[at + 2] !== 0) {
+      idx[n] = Math.imul(from[at + 2]! ^ INSTRUCTION ^ shape, FNV_PRIME) & mask;
+      val[n++] = 1;
+    }
+  }
+  const instructionScale = 1 / Math.sqrt(Math.max(1, n - instructionStart));
+  for (let i = instructionStart; i < n; i++) val[i] = instructionScale;
 
   // Structure features are conjoined with the shape too: length predicts
   // difficulty in a word problem, not in a ten-option quiz.

@@ -1,4 +1,4 @@
-export { extractFeatures, createFeatureBuffer, DEFAULT_HASH_BITS, type FeatureBuffer } from "./features.js";
+export { extractFeatures, createFeatureBuffer, DEFAULT_HASH_BITS, PROMPT_SHAPES, type FeatureBuffer, type PromptShape } from "./features.js";
 export {
   createComplexityModel,
   loadModel,
@@ -8,6 +8,7 @@ export {
   ModelLoadError,
   BUILTIN_MODEL_URL,
   TIER_LABELS,
+  type Calibration,
   type ComplexityModel,
   type ModelInfo,
   type ModelParams,

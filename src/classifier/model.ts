@@ -2,11 +2,13 @@
 // over hashed features. One linear score z orders prompts by how strong a
 // tier they need; two cut points split it into nano / mid / frontier
 // probabilities, and a temperature fitted on data the weights did not see
-// calibrates them. The complexity score is the expected tier scaled to
+// calibrates them; a model may carry its own cut points and temperature per
+// prompt shape, so free-text traffic is not scored on the scale that
+// thousands of multiple-choice quiz rows set. The complexity score is the expected tier scaled to
 // [0, 1] (nano 0, mid 0.5, frontier 1), so the configured thresholds read as
 // "expected tier below a third of the way to mid" and so on.
 import { readFileSync } from "node:fs";
-import { createFeatureBuffer, extractFeatures, type FeatureBuffer } from "./features.js";
+import { createFeatureBuffer, extractFeatures, FEATURE_VERSION, PROMPT_SHAPES, type FeatureBuffer, type PromptShape } from "./features.js";
 
 export const MODEL_FORMAT = "tierd-classifier/1";
 
@@ -14,15 +16,23 @@ export const MODEL_FORMAT = "tierd-classifier/1";
 export const TIER_LABELS = ["nano", "mid", "frontier"] as const;
 export type TierLabel = (typeof TIER_LABELS)[number];
 
-/** The parameters of a trained model, as the trainer produces them. */
-export interface ModelParams {
-  bits: number;
-  /** Dense weights, length 2^bits. */
-  weights: Float32Array;
+/** How a linear score becomes probabilities. */
+export interface Calibration {
   /** Cut points c1 < c2 of the cumulative logits. */
   cuts: [number, number];
   /** Divides (z - c) before the sigmoid; fitted for calibration. */
   temperature: number;
+}
+
+/** The parameters of a trained model, as the trainer produces them. */
+export interface ModelParams extends Calibration {
+  bits: number;
+  /** Dense weights, length 2^bits. */
+  weights: Float32Array;
+  /** Calibration of the prompts of one shape; shapes not listed use the model's cuts and temperature. */
+  shapes?: Partial<Record<PromptShape, Calibration>>;
+  /** The feature set the weights were trained on (default FEATURE_VERSION). */
+  features?: 1 | 2;
 }
 
 /** Metadata stored with the weights: where they came from. */
@@ -40,6 +50,8 @@ export interface Prediction {
   probabilities: [number, number, number];
   /** The raw linear score (for ranking and debugging). */
   z: number;
+  /** The prompt's shape (which calibration applied). */
+  shape?: PromptShape;
 }
 
 export interface ComplexityModel {
@@ -54,8 +66,10 @@ export interface ComplexityModel {
 export function createComplexityModel(params: ModelParams, info: ModelInfo): ComplexityModel {
   const buffer: FeatureBuffer = createFeatureBuffer();
   const { weights, bits } = params;
+  const version = params.features ?? FEATURE_VERSION;
+  const calibrations = PROMPT_SHAPES.map((shape) => params.shapes?.[shape] ?? params);
   const linearScore = (text: string, messages = 1): number => {
-    extractFeatures(text, buffer, { bits, messages });
+    extractFeatures(text, buffer, { bits, messages, version });
     let z = 0;
     const { index, value, count } = buffer;
     for (let i = 0; i < count; i++) z += weights[index[i]!]! * value[i]!;
@@ -67,7 +81,9 @@ export function createComplexityModel(params: ModelParams, info: ModelInfo): Com
     linearScore,
     predict(text, messages) {
       const z = linearScore(text, messages);
-      return predictionOf(z, params);
+      const prediction = predictionOf(z, calibrations[buffer.shape]!);
+      prediction.shape = PROMPT_SHAPES[buffer.shape];
+      return prediction;
     },
   };
 }
@@ -77,7 +93,7 @@ export function sigmoid(x: number): number {
 }
 
 /** Class probabilities and score of a linear score under the model's cuts and temperature. */
-export function predictionOf(z: number, params: Pick<ModelParams, "cuts" | "temperature">): Prediction {
+export function predictionOf(z: number, params: Calibration): Prediction {
   const t = params.temperature;
   const atLeastMid = sigmoid((z - params.cuts[0]) / t);
   const atLeastFrontier = Math.min(atLeastMid, sigmoid((z - params.cuts[1]) / t));
@@ -94,6 +110,10 @@ interface ModelFile {
   bits: number;
   cuts: [number, number];
   temperature: number;
+  /** Per-shape calibrations (absent in files written before they existed). */
+  shapes?: Partial<Record<PromptShape, Calibration>>;
+  /** Feature set; absent in files written before there was more than one, which mean 1. */
+  features?: number;
   info: ModelInfo;
   nonZero: number;
   /** Bucket indices, ascending, delta-encoded, base64 of a Uint32Array. */
@@ -119,6 +139,8 @@ export function serializeModel(params: ModelParams, info: ModelInfo, prune = 1e-
     bits: params.bits,
     cuts: params.cuts,
     temperature: params.temperature,
+    features: params.features ?? FEATURE_VERSION,
+    ...(params.shapes === undefined ? {} : { shapes: params.shapes }),
     info,
     nonZero: values.length,
     indices: Buffer.from(new Uint32Array(indices).buffer).toString("base64"),
@@ -142,6 +164,15 @@ export function parseModel(text: string, source: string): ComplexityModel {
   if (!Number.isInteger(file.bits) || file.bits < 8 || file.bits > 24) throw new ModelLoadError(`${source}: bits must be an integer in 8-24`);
   if (!Array.isArray(file.cuts) || file.cuts.length !== 2 || !(file.cuts[0] < file.cuts[1])) throw new ModelLoadError(`${source}: cuts must be two increasing numbers`);
   if (!(file.temperature > 0)) throw new ModelLoadError(`${source}: temperature must be positive`);
+  const features = file.features ?? 1;
+  if (features !== 1 && features !== 2) throw new ModelLoadError(`${source}: features must be 1 or 2 (a newer tierd wrote this file?), got ${JSON.stringify(file.features)}`);
+  const shapes: Partial<Record<PromptShape, Calibration>> = {};
+  for (const [shape, c] of Object.entries(file.shapes ?? {})) {
+    if (!(PROMPT_SHAPES as readonly string[]).includes(shape)) throw new ModelLoadError(`${source}: shapes: unknown shape "${shape}" (expected ${PROMPT_SHAPES.join(", ")})`);
+    if (!Array.isArray(c?.cuts) || c.cuts.length !== 2 || !(c.cuts[0] < c.cuts[1])) throw new ModelLoadError(`${source}: shapes.${shape}.cuts must be two increasing numbers`);
+    if (!(c.temperature > 0)) throw new ModelLoadError(`${source}: shapes.${shape}.temperature must be positive`);
+    shapes[shape as PromptShape] = { cuts: [c.cuts[0], c.cuts[1]], temperature: c.temperature };
+  }
   const deltas = new Uint32Array(toArrayBuffer(Buffer.from(file.indices, "base64")));
   const values = new Float32Array(toArrayBuffer(Buffer.from(file.values, "base64")));
   if (deltas.length !== values.length || values.length !== file.nonZero) throw new ModelLoadError(`${source}: weight arrays are inconsistent`);
@@ -152,7 +183,9 @@ export function parseModel(text: string, source: string): ComplexityModel {
     if (at >= weights.length) throw new ModelLoadError(`${source}: weight index out of range`);
     weights[at] = values[i]!;
   }
-  return createComplexityModel({ bits: file.bits, weights, cuts: [file.cuts[0], file.cuts[1]], temperature: file.temperature }, file.info);
+  const params: ModelParams = { bits: file.bits, weights, cuts: [file.cuts[0], file.cuts[1]], temperature: file.temperature, features };
+  if (Object.keys(shapes).length > 0) params.shapes = shapes;
+  return createComplexityModel(params, file.info);
 }
 
 export function loadModel(path: string): ComplexityModel {

@@ -1,10 +1,11 @@
 // Trains the local classifier: an ordinal logistic model (cumulative logits,
 // one weight vector, two cut points) fitted by AdaGrad SGD over hashed
 // features, then a temperature fitted on a calibration slice the weights did
-// not train on. Seeded shuffling makes it deterministic: the same examples
-// and seed give the same weights, bit for bit.
-import { createFeatureBuffer, DEFAULT_HASH_BITS, extractFeatures } from "./features.js";
-import { createComplexityModel, predictionOf, sigmoid, type ComplexityModel, type ModelInfo, type ModelParams } from "./model.js";
+// not train on, and cut points and temperature per prompt shape fitted on the
+// same slice. Seeded shuffling makes it deterministic: the same examples and
+// seed give the same weights, bit for bit.
+import { createFeatureBuffer, DEFAULT_HASH_BITS, extractFeatures, FEATURE_VERSION, hashKey, PROMPT_SHAPES, type PromptShape } from "./features.js";
+import { createComplexityModel, predictionOf, sigmoid, type Calibration, type ComplexityModel, type ModelInfo, type ModelParams } from "./model.js";
 
 /** What the trainer needs of an example: text and an ordinal label. */
 export interface TrainingExample {
@@ -13,6 +14,12 @@ export interface TrainingExample {
   label: 0 | 1 | 2;
   /** Names where the example came from; sources can be weighted. */
   source?: string;
+  /**
+   * Examples of one group (a template, a question stem) go to the
+   * calibration slice together, so calibration sees wording the weights did
+   * not learn, as live traffic is. Default: each example is its own group.
+   */
+  group?: string;
 }
 
 export interface TrainOptions {
@@ -40,8 +47,14 @@ export interface TrainOptions {
   optimizer?: "adagrad" | "sgd";
   /** Runs on bootstrap samples whose weights are averaged (bagging). Default 1. */
   ensemble?: number;
-  /** Share of examples held back to fit the temperature. Default 0.1. */
+  /** Share of examples (by group) held back to fit the temperature. Default 0.1. */
   calibrationShare?: number;
+  /**
+   * Fit cut points and temperature per prompt shape (free text, multiple
+   * choice) on the calibration slice, for every shape with at least this
+   * many calibration examples. 0 turns it off. Default 30.
+   */
+  shapeCalibrationMin?: number;
   /** Extra facts stored in the model's metadata. */
   info?: Record<string, unknown>;
 }
@@ -49,7 +62,14 @@ export interface TrainOptions {
 export interface TrainResult {
   model: ComplexityModel;
   /** Mean negative log-likelihood on the calibration slice, before and after the temperature. */
-  calibration: { examples: number; nllBefore: number; nllAfter: number; temperature: number };
+  calibration: {
+    examples: number;
+    nllBefore: number;
+    nllAfter: number;
+    temperature: number;
+    /** Per-shape fits: examples, and weighted mean NLL under the global calibration and under the shape's own. */
+    shapes: Partial<Record<PromptShape, { examples: number; nllGlobal: number; nllShape: number }>>;
+  };
 }
 
 export function trainClassifier(options: TrainOptions): TrainResult {
@@ -70,8 +90,10 @@ export function trainClassifier(options: TrainOptions): TrainResult {
   const offsets = new Int32Array(examples.length + 1);
   let total = 0;
   const chunks: { index: Int32Array; value: Float32Array }[] = [];
+  const shapeOf = new Uint8Array(examples.length);
   for (let i = 0; i < examples.length; i++) {
-    extractFeatures(examples[i]!.prompt, buffer, { bits });
+    extractFeatures(examples[i]!.prompt, buffer, { bits, version: FEATURE_VERSION });
+    shapeOf[i] = buffer.shape;
     chunks.push({ index: buffer.index.slice(0, buffer.count), value: buffer.value.slice(0, buffer.count) });
     total += buffer.count;
     offsets[i + 1] = total;
@@ -105,12 +127,14 @@ export function trainClassifier(options: TrainOptions): TrainResult {
     weightOf[i] = options.sourceWeights?.[source] ?? 1;
   });
 
-  const random = mulberry32(seed);
-  const order = Array.from({ length: examples.length }, (_, i) => i);
-  shuffle(order, random);
-  const calibrationCount = examples.length >= 50 ? Math.floor(examples.length * calibrationShare) : 0;
-  const calibration = order.slice(0, calibrationCount);
-  const training = order.slice(calibrationCount);
+  // The calibration slice: a seeded hash of each example's group picks it,
+  // so a template is either all in or all out.
+  const calibration: number[] = [];
+  const training: number[] = [];
+  examples.forEach((e, i) => {
+    const held = examples.length >= 50 && (hashKey(`${seed}:${e.group ?? `#${i}`}`) % 100_000) / 100_000 < calibrationShare;
+    (held ? calibration : training).push(i);
+  });
 
   const linearIn = (weights: Float32Array, i: number): number => {
     let z = 0;
@@ -237,7 +261,23 @@ export function trainClassifier(options: TrainOptions): TrainResult {
       }
     }
   }
-  const params: ModelParams = { bits, weights, cuts, temperature };
+  const params: ModelParams = { bits, weights, cuts, temperature, features: FEATURE_VERSION };
+  // Per shape: one linear score serves every kind of prompt, but the score
+  // where free-text product traffic turns from mid to frontier need not be
+  // where a ten-option quiz does; thousands of quiz rows would otherwise set
+  // the cut points for everything.
+  const shapeMin = options.shapeCalibrationMin ?? 30;
+  const shapeReport: TrainResult["calibration"]["shapes"] = {};
+  if (shapeMin > 0) {
+    PROMPT_SHAPES.forEach((shape, s) => {
+      const rows = calibration.map((i, k) => ({ z: zs[k]!, label: labels[k]!, weight: weightOf[i]! })).filter((_, k) => shapeOf[calibration[k]!] === s);
+      if (rows.length < shapeMin || new Set(rows.map((r) => r.label)).size < 2) return;
+      const global: Calibration = { cuts, temperature };
+      const fitted = fitCalibration(rows, global);
+      shapeReport[shape] = { examples: rows.length, nllGlobal: weightedNll(rows, global), nllShape: weightedNll(rows, fitted) };
+      (params.shapes ??= {})[shape] = fitted;
+    });
+  }
   const info: ModelInfo = {
     seed,
     sources: sourceCounts,
@@ -251,11 +291,100 @@ export function trainClassifier(options: TrainOptions): TrainResult {
   };
   return {
     model: createComplexityModel(params, info),
-    calibration: { examples: calibration.length, nllBefore, nllAfter: best, temperature },
+    calibration: { examples: calibration.length, nllBefore, nllAfter: best, temperature, shapes: shapeReport },
   };
 }
 
-function meanNll(zs: readonly number[], labels: readonly (0 | 1 | 2)[], params: Pick<ModelParams, "cuts" | "temperature">): number {
+interface CalibrationRow {
+  z: number;
+  label: 0 | 1 | 2;
+  weight: number;
+}
+
+function weightedNll(rows: readonly CalibrationRow[], c: Calibration): number {
+  let sum = 0;
+  let total = 0;
+  for (const r of rows) {
+    sum -= r.weight * Math.log(Math.max(predictionOf(r.z, c).probabilities[r.label], 1e-9));
+    total += r.weight;
+  }
+  return sum / total;
+}
+
+/**
+ * Fits cut points and temperature to fixed linear scores: an ordinal
+ * logistic regression in one variable, P(tier >= k) = sigmoid(a z - b_k),
+ * which is convex in (a, b1, b2). Gradient descent with backtracking, from
+ * the global calibration, with a small pull towards it so a small or
+ * separable slice cannot run off to an infinitely sharp fit.
+ */
+function fitCalibration(rows: readonly CalibrationRow[], start: Calibration): Calibration {
+  const t0 = start.temperature;
+  const theta0 = [1 / t0, start.cuts[0] / t0, start.cuts[1] / t0];
+  const pull = 0.01;
+  const total = rows.reduce((s, r) => s + r.weight, 0);
+  const objective = (th: number[]): { value: number; grad: number[] } => {
+    const [a, b1, b2] = th as [number, number, number];
+    let value = 0;
+    const grad = [0, 0, 0];
+    for (const r of rows) {
+      const s1 = sigmoid(a * r.z - b1);
+      const s2 = sigmoid(a * r.z - b2);
+      let d1 = 0;
+      let d2 = 0;
+      let p: number;
+      if (r.label === 0) {
+        p = 1 - s1;
+        d1 = s1;
+      } else if (r.label === 2) {
+        p = s2;
+        d2 = -(1 - s2);
+      } else {
+        p = Math.max(s1 - s2, 1e-12);
+        d1 = -(s1 * (1 - s1)) / p;
+        d2 = (s2 * (1 - s2)) / p;
+      }
+      const w = r.weight / total;
+      value -= w * Math.log(Math.max(p, 1e-12));
+      grad[0]! += w * r.z * (d1 + d2);
+      grad[1]! -= w * d1;
+      grad[2]! -= w * d2;
+    }
+    for (let k = 0; k < 3; k++) {
+      value += pull * (th[k]! - theta0[k]!) ** 2;
+      grad[k]! += 2 * pull * (th[k]! - theta0[k]!);
+    }
+    return { value, grad };
+  };
+  let theta = [...theta0];
+  let current = objective(theta);
+  let step = 1;
+  for (let iter = 0; iter < 300; iter++) {
+    const norm = Math.hypot(...current.grad);
+    if (norm < 1e-7) break;
+    let moved = false;
+    while (step > 1e-8) {
+      const next = theta.map((v, k) => v - step * current.grad[k]!);
+      // Keep the temperature positive and the cut points ordered.
+      next[0] = Math.max(next[0]!, 0.05);
+      next[2] = Math.max(next[2]!, next[1]! + 0.01);
+      const candidate = objective(next);
+      if (candidate.value < current.value - 1e-12) {
+        theta = next;
+        current = candidate;
+        step *= 1.5;
+        moved = true;
+        break;
+      }
+      step /= 2;
+    }
+    if (!moved) break;
+  }
+  const [a, b1, b2] = theta as [number, number, number];
+  return { cuts: [b1 / a, b2 / a], temperature: 1 / a };
+}
+
+function meanNll(zs: readonly number[], labels: readonly (0 | 1 | 2)[], params: Calibration): number {
   if (zs.length === 0) return 0;
   let sum = 0;
   zs.forEach((z, i) => {

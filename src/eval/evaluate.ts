@@ -26,10 +26,11 @@ export interface EvalOptions {
   tierModels?: [string, string, string];
 }
 
+/** `name` titles a report section (an evaluation-only set); the file path otherwise. */
 export type EvalReport =
-  | { file: string; format: "routellm"; split: string; metrics: TwoModelMetrics }
-  | { file: string; format: "mmlu-pro"; split: string; assumptions: { outputTokens: number; tierModels: string[] }; metrics: ThreeTierMetrics }
-  | { file: string; format: "labels"; split: string; metrics: LabelMetrics };
+  | { file: string; name?: string; format: "routellm"; split: string; metrics: TwoModelMetrics }
+  | { file: string; name?: string; format: "mmlu-pro"; split: string; assumptions: { outputTokens: number; tierModels: string[] }; metrics: ThreeTierMetrics }
+  | { file: string; name?: string; format: "labels"; split: string; metrics: LabelMetrics };
 
 /** The embedded config's tier models: gpt-4o-mini, Claude Sonnet 4.6, Claude Opus 4.7. */
 export const DEFAULT_TIER_MODELS: [string, string, string] = ["openai/gpt-4o-mini", "anthropic/claude-sonnet-4-6", "anthropic/claude-opus-4-7"];

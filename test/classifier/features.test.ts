@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createFeatureBuffer, extractFeatures } from "../../src/classifier/index.js";
+import { createFeatureBuffer, extractFeatures, PROMPT_SHAPES } from "../../src/classifier/index.js";
 
 function features(text: string): Map<number, number> {
   const buffer = createFeatureBuffer();
@@ -33,5 +33,37 @@ describe("extractFeatures", () => {
     extractFeatures(huge, buffer, { bits: 18 });
     expect(buffer.count).toBeLessThanOrEqual(buffer.index.length);
     expect(buffer.count).toBeGreaterThan(100);
+  });
+});
+
+describe("prompt shape and instruction words", () => {
+  it("reports the prompt's shape: free text, a few options, many options", () => {
+    const buffer = createFeatureBuffer();
+    const shapeOf = (text: string) => (extractFeatures(text, buffer, { bits: 18 }), PROMPT_SHAPES[buffer.shape]);
+    expect(shapeOf("Summarize this thread for the account manager.")).toBe("free");
+    expect(shapeOf("Which protocol?\nA. TLS\nB. SSH\nC. FTP\nD. SMTP\nAnswer:")).toBe("options");
+    expect(shapeOf(`Which one?\n${"ABCDEFGHIJ".split("").map((l) => `${l}. option ${l}`).join("\n")}\nAnswer:`)).toBe("many-options");
+  });
+
+  it("lets words with one stem share a feature that other words do not have", () => {
+    const british = features("Summarise the support thread");
+    const american = features("Summarize the support thread");
+    const other = features("Translate the support thread");
+    const sharedStem = [...british.keys()].filter((k) => american.has(k) && !other.has(k));
+    expect(sharedStem.length).toBeGreaterThan(0);
+  });
+
+  it("keeps the instruction's features at the same strength however much text is pasted after it", () => {
+    const instruction = "Summarize this chat for the CRM notes, three bullets please.";
+    const tail = "That is the whole chat, thanks a lot for the help with this one today.";
+    const pasted = (lines: number) => Array.from({ length: lines }, (_, i) => `User: line ${i} about invoices and exports`).join("\n");
+    const short = features(`${instruction}\n${pasted(10)}\n${tail}`);
+    const long = features(`${instruction}\n${pasted(200)}\n${tail}`);
+    // Features present in both with the same value are the instruction's (their
+    // own norm); every pasted n-gram shrinks as the paste grows.
+    const same = [...short.keys()].filter((k) => long.has(k) && Math.abs(short.get(k)! - long.get(k)!) < 1e-6);
+    expect(same.length).toBeGreaterThan(20);
+    const shrunk = [...short.keys()].filter((k) => long.has(k) && long.get(k)! < short.get(k)! - 1e-6);
+    expect(shrunk.length).toBeGreaterThan(20);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseModel, serializeModel, trainClassifier, type TrainingExample } from "../../src/classifier/index.js";
+import { createComplexityModel, parseModel, predictionOf, serializeModel, trainClassifier, type TrainingExample } from "../../src/classifier/index.js";
 
 // A small labelled set with a learnable signal: short lookups are nano,
 // code and SQL mid, design and incident work frontier.
@@ -60,8 +60,54 @@ describe("trainClassifier", () => {
     expect(loaded.info.seed).toBe(1);
   });
 
+  it("fits free-text prompts a calibration of their own, and the model file keeps it", () => {
+    const { model, calibration } = trainClassifier({ ...options, seed: 1, calibrationShare: 0.3, shapeCalibrationMin: 5 });
+    const free = model.params.shapes?.free;
+    expect(free).toBeDefined();
+    expect(free!.cuts[0]).toBeLessThan(free!.cuts[1]);
+    expect(calibration.shapes.free!.nllShape).toBeLessThanOrEqual(calibration.shapes.free!.nllGlobal);
+    // No multiple-choice prompts to fit: those shapes keep the global calibration.
+    expect(model.params.shapes?.options).toBeUndefined();
+    const text = "Write a SQL query over orders that groups refunds by month.";
+    const loaded = parseModel(serializeModel(model.params, model.info, 0), "test");
+    expect(loaded.params.shapes?.free).toEqual(free);
+    expect(loaded.predict(text).probabilities[2]).toBeCloseTo(model.predict(text).probabilities[2], 6);
+    expect(loaded.predict(text).shape).toBe("free");
+    // The free-text calibration is what scores free text: the global one gives other probabilities.
+    const z = model.linearScore(text);
+    expect(model.predict(text).probabilities).toEqual(predictionOf(z, free!).probabilities);
+    expect(predictionOf(z, model.params).probabilities).not.toEqual(predictionOf(z, free!).probabilities);
+  });
+
+  it("puts a group's examples on one side of the calibration slice", () => {
+    // Every example in one group: either all of them calibrate (nothing to train on) or none does.
+    const grouped = corpus().map((e) => ({ ...e, group: "one template" }));
+    for (const seed of [1, 2, 3, 4, 5, 6]) {
+      const { calibration } = trainClassifier({ ...options, examples: grouped, seed, calibrationShare: 0.5 });
+      expect([0, grouped.length]).toContain(calibration.examples);
+    }
+  });
+
+  it("scores a model file from before instruction features with the features it was trained on", () => {
+    const { model } = trainClassifier({ ...options, seed: 1 });
+    const file = JSON.parse(serializeModel(model.params, model.info, 0));
+    expect(file.features).toBe(2);
+    delete file.features;
+    const old = parseModel(JSON.stringify(file), "old.json");
+    expect(old.params.features).toBe(1);
+    const text = "Summarize this support thread for the account manager in three bullets.";
+    const v1 = createComplexityModel({ ...model.params, features: 1 }, model.info);
+    expect(old.linearScore(text)).toBeCloseTo(v1.linearScore(text), 6);
+    expect(old.linearScore(text)).not.toBeCloseTo(model.linearScore(text), 6);
+    expect(() => parseModel(JSON.stringify({ ...file, features: 3 }), "new.json")).toThrow(/new.json: features must be 1 or 2/);
+  });
+
   it("refuses a model file that is not one", () => {
     expect(() => parseModel("{}", "bad.json")).toThrow(/bad.json: expected format "tierd-classifier\/1"/);
     expect(() => parseModel("nope", "bad.json")).toThrow(/bad.json: not JSON/);
+    const { model } = trainClassifier({ ...options, seed: 1 });
+    const file = JSON.parse(serializeModel(model.params, model.info));
+    expect(() => parseModel(JSON.stringify({ ...file, shapes: { quiz: { cuts: [0, 1], temperature: 1 } } }), "bad.json")).toThrow(/bad.json: shapes: unknown shape "quiz"/);
+    expect(() => parseModel(JSON.stringify({ ...file, shapes: { free: { cuts: [1, 0], temperature: 1 } } }), "bad.json")).toThrow(/bad.json: shapes.free.cuts must be two increasing numbers/);
   });
 });
