@@ -13,10 +13,10 @@ import { createTestRedisPrefix, REDIS_URL, type TestRedisPrefix } from "../helpe
 type MessageInit = Pick<ChatMessage, "role" | "content"> & Partial<Pick<ChatMessage, "name" | "toolCallId">>;
 
 // No retries and no breaker: each scripted failure is exactly one hop. Mid
-// is not cached (per-tier switch); frontier answers live 300 ms (TTL test).
+// is not cached (per-tier switch); frontier answers live 1 s (TTL test).
 const CACHE_TIERS = `  tiers:
     mid: { enabled: false }
-    frontier: { ttl_ms: 300 }
+    frontier: { ttl_ms: 1000 }
 `;
 const COMMON = "retry:\n  max_retries: 0\ncooldown:\n  failure_threshold: 100000\n";
 
@@ -219,7 +219,7 @@ for (const backend of BACKENDS) {
       const messages = [user(unique("Design a sharded rate limiter."))];
       await route(messages, { tierOverride: Tier.FRONTIER });
       expect((await route(messages, { tierOverride: Tier.FRONTIER })).cacheHit).toBe(true);
-      await new Promise((resolve) => setTimeout(resolve, 600));
+      await new Promise((resolve) => setTimeout(resolve, 1_300));
       const base = t.fake.requestCount();
       expect((await route(messages, { tierOverride: Tier.FRONTIER })).cacheHit).toBe(false);
       expect(t.fake.requestCount()).toBe(base + 1);
