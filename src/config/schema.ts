@@ -258,7 +258,7 @@ export const cacheSchema = z.strictObject({
     .default({ nano: tierCacheSchema.parse({}), mid: tierCacheSchema.parse({}), frontier: tierCacheSchema.parse({}) }),
   /**
    * Cache answers of sampled requests too: temperature above 0, or unset
-   * (the model's default, which is 1 for OpenAI and Anthropic models). Off:
+   * (the model's default: 1 per the OpenAI and Anthropic API references). Off:
    * only `temperature: 0` requests are cached, so callers who sample keep
    * getting fresh samples.
    */
