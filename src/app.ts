@@ -10,6 +10,7 @@ import { file_grpc_reflection_v1_reflection } from "../gen/grpc/reflection/v1/re
 import { file_grpc_reflection_v1alpha_reflection } from "../gen/grpc/reflection/v1alpha/reflection_pb.js";
 import { AdminService, file_tierd_v1_admin } from "../gen/tierd/v1/admin_pb.js";
 import { file_tierd_v1_router, RouterService } from "../gen/tierd/v1/router_pb.js";
+import { startCache, type RunningCache } from "./cache/index.js";
 import { ConfigError, EMBEDDED_CONFIG_NAME, loadConfig, parseConfig, type Config } from "./config/index.js";
 import { createLogger, type Logger } from "./core/log.js";
 import { createConfiguredDecider } from "./policy/index.js";
@@ -58,6 +59,8 @@ export interface Tierd {
   readonly demoUpstream: FakeUpstream | undefined;
   /** The usage ledger, unless usage.enabled is false. */
   readonly usage: RunningLedger | undefined;
+  /** The response cache and the shared verdict cache (cache.*). */
+  readonly cache: RunningCache;
   /** Graceful stop: NOT_SERVING, drain for the grace period, then close. */
   close(graceMs?: number): Promise<void>;
 }
@@ -100,14 +103,17 @@ export async function startTierd(options: StartOptions = {}): Promise<Tierd> {
   }
 
   const provider = createProvider({ config, configSource: options.configPath ?? options.configSource ?? EMBEDDED_CONFIG_NAME });
+  const cache = await startCache({ config, prices: provider.prices, log });
   let decider;
   try {
     decider = createConfiguredDecider({
       config,
       complete: (req, ctx) => provider.complete(Tier.NANO, req, ctx, { withinTier: true }),
       configSource: options.configPath ?? options.configSource ?? EMBEDDED_CONFIG_NAME,
+      ...(cache.decisions === undefined ? {} : { cache: cache.decisions }),
     });
   } catch (err) {
+    await cache.close();
     await provider.close();
     await demoUpstream?.close();
     throw err;
@@ -116,6 +122,7 @@ export async function startTierd(options: StartOptions = {}): Promise<Tierd> {
   try {
     usage = config.usage.enabled ? await startUsageLedger({ config, prices: provider.prices, log }) : undefined;
   } catch (err) {
+    await cache.close();
     await provider.close();
     await demoUpstream?.close();
     const reason = err instanceof Error ? err.message : String(err);
@@ -125,9 +132,15 @@ export async function startTierd(options: StartOptions = {}): Promise<Tierd> {
   }
   const telemetry = startTelemetry({ env, log, config, ...(options.telemetry === undefined ? {} : { providers: options.telemetry }) });
   if (telemetry !== undefined && usage !== undefined) telemetry.observeLedger(() => usage.ledger.stats());
+  if (telemetry !== undefined && cache.responses !== undefined) telemetry.observeCache(() => cache.stats());
   const observers: RouteObserver[] = [...(usage === undefined ? [] : [usage.observer]), ...(telemetry === undefined ? [] : [telemetry.observer])];
   const observer = combineObservers(observers, (err) => log.error("request observer failed", { error: err instanceof Error ? err.message : String(err) }));
-  const router = createRouter({ decider, provider, ...(observer === undefined ? {} : { observer }) });
+  const router = createRouter({
+    decider,
+    provider,
+    ...(observer === undefined ? {} : { observer }),
+    ...(cache.responses === undefined ? {} : { responseCache: cache.responses }),
+  });
   const health = createHealthState([RouterService.typeName, AdminService.typeName, Health.typeName]);
   const shutdown = new AbortController();
   // Every in-flight call's handler context listens on this signal; the
@@ -167,6 +180,7 @@ export async function startTierd(options: StartOptions = {}): Promise<Tierd> {
   } catch (err) {
     await telemetry?.shutdown();
     await usage?.close(0);
+    await cache.close();
     await provider.close();
     await demoUpstream?.close();
     throw err;
@@ -186,6 +200,7 @@ export async function startTierd(options: StartOptions = {}): Promise<Tierd> {
     health,
     demoUpstream,
     usage,
+    cache,
     close(graceMs = config.server.shutdown_grace_ms) {
       closing ??= (async () => {
         health.setAll(HealthCheckResponse_ServingStatus.NOT_SERVING);
@@ -196,6 +211,7 @@ export async function startTierd(options: StartOptions = {}): Promise<Tierd> {
         // After the drain: requests finished (or cancelled) during the grace
         // period have queued their records, and this writes them all.
         await usage?.close(Math.max(5_000, graceMs));
+        await cache.close();
         await provider.close();
         await demoUpstream?.close();
         await telemetry?.shutdown();

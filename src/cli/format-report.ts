@@ -40,7 +40,7 @@ export function formatReportTable(r: UsageReport): string {
   out.push(`tierd usage report: ${formatTime(r.sinceMs)} to ${formatTime(r.untilMs)} (${scope})`, "");
   const t = r.totals;
   out.push(
-    `Requests ${t.requests}  errors ${t.errors} (${formatShare(t.errorRate)})  cancelled ${t.canceled}  fallbacks ${t.fallbacks}  cache hits ${t.cacheHits}  classify calls ${t.classifyRequests}`,
+    `Requests ${t.requests}  errors ${t.errors} (${formatShare(t.errorRate)})  cancelled ${t.canceled}  fallbacks ${t.fallbacks}  cache hits ${t.cacheHits} (${formatShare(t.cacheHitRate)}, saved ${formatUsd(t.cacheSavedPicoUsd)})  classify calls ${t.classifyRequests}`,
     `Cost ${formatUsd(t.costPicoUsd)}  tokens in ${t.inputTokens.toLocaleString("en-US")} / out ${t.outputTokens.toLocaleString("en-US")}`,
     "",
   );
@@ -90,8 +90,10 @@ export function formatReportTable(r: UsageReport): string {
       [
         ["all-frontier", formatUsd(s.allFrontierPicoUsd), formatUsd(s.actualPicoUsd), formatUsd(s.vsFrontierPicoUsd), formatShare(s.vsFrontierRatio)],
         ["all-mid", formatUsd(s.allMidPicoUsd), formatUsd(s.actualPicoUsd), formatUsd(s.vsMidPicoUsd), formatShare(s.vsMidRatio)],
+        ["no-cache", formatUsd(s.actualPicoUsd + t.cacheSavedPicoUsd), formatUsd(s.actualPicoUsd), formatUsd(t.cacheSavedPicoUsd), formatShare(ratioOf(t.cacheSavedPicoUsd, s.actualPicoUsd + t.cacheSavedPicoUsd))],
       ],
     ),
+    "  Response cache hits per tier: " + r.tiers.map((x) => `${x.tier} ${x.cacheHits} (${formatShare(x.cacheHitRate)}, saved ${formatUsd(x.cacheSavedPicoUsd)})`).join(", "),
     "",
   );
 
@@ -128,4 +130,9 @@ export function formatReportTable(r: UsageReport): string {
   out.push(r.warnings.length === 0 ? "No warnings." : "Warnings");
   for (const w of r.warnings) out.push(`  ! ${w.message}`);
   return out.join("\n") + "\n";
+}
+
+/** part / whole for display; 0 when the whole is 0. */
+function ratioOf(part: bigint, whole: bigint): number {
+  return whole === 0n ? 0 : Number((part * 1_000_000n) / whole) / 1e6;
 }

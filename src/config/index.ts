@@ -14,6 +14,7 @@ export {
   type RetryConfig,
   type CooldownConfig,
   type UsageConfig,
+  type CacheConfig,
 } from "./schema.js";
 export { loadConfig, parseConfig, ConfigError, type ConfigProblem, type LoadConfigOptions } from "./load.js";
 export { EMBEDDED_CONFIG_NAME, EMBEDDED_CONFIG_YAML } from "./defaults.js";

@@ -85,7 +85,8 @@ function describeIssue(issue: z.core.$ZodIssue): ConfigProblem {
     case "invalid_value":
       return { path, message: `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}${receivedOf(issue.input)}` };
     case "invalid_format":
-      return { path, message: `expected a valid ${issue.format}${receivedOf(issue.input)}` };
+      // A pattern's own message says what is expected; "a valid regex" would not.
+      return { path, message: `expected ${issue.format === "regex" ? issue.message : `a valid ${issue.format}`}${receivedOf(issue.input)}` };
     default:
       return { path, message: issue.message };
   }

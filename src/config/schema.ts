@@ -233,6 +233,54 @@ export const usageSchema = z.strictObject({
 });
 export type UsageConfig = z.infer<typeof usageSchema>;
 
+/** One tier's response cache: whether its answers are cached, and for how long. */
+export const tierCacheSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  /** How long an answer of this tier is served from the cache. */
+  ttl_ms: positiveInt.default(3_600_000),
+});
+
+/**
+ * The response cache and the shared home of LLM-classifier verdicts; see
+ * README "Response cache". In memory by default; in Redis, shared by every
+ * replica, when `redis_url` is set.
+ */
+export const cacheSchema = z.strictObject({
+  /** Off: no response is cached (the classifier's verdict cache is separate). */
+  enabled: z.boolean().default(true),
+  /** Per tier: a request is looked up when its decided tier is enabled; an answer is stored when its answering tier is. */
+  tiers: z
+    .strictObject({
+      nano: tierCacheSchema.default(tierCacheSchema.parse({})),
+      mid: tierCacheSchema.default(tierCacheSchema.parse({})),
+      frontier: tierCacheSchema.default(tierCacheSchema.parse({})),
+    })
+    .default({ nano: tierCacheSchema.parse({}), mid: tierCacheSchema.parse({}), frontier: tierCacheSchema.parse({}) }),
+  /**
+   * Cache answers of sampled requests too: temperature above 0, or unset
+   * (the model's default: 1 per the OpenAI and Anthropic API references). Off:
+   * only `temperature: 0` requests are cached, so callers who sample keep
+   * getting fresh samples.
+   */
+  sampled: z.boolean().default(false),
+  /** The in-memory backend's bound: keys, answers and bookkeeping, in bytes. */
+  max_bytes: positiveInt.default(64 * 1024 * 1024),
+  /** Answers larger than this (UTF-8 bytes of the stored entry) are not cached. */
+  max_entry_bytes: positiveInt.default(1024 * 1024),
+  /** `redis://[user:password@]host:port[/db]` or `rediss://...`; unset: in memory. */
+  redis_url: z
+    .string()
+    .regex(/^rediss?:\/\/.+/, "redis://host:port or rediss://host:port")
+    .optional(),
+  /** Prepended to every Redis key, so tierd shares a Redis with others safely. */
+  key_prefix: z.string().default("tierd:"),
+  /** Longest wait for one Redis command; past it the lookup is a miss. */
+  redis_timeout_ms: positiveInt.default(100),
+  /** How long an LLM-classifier verdict stays in Redis. */
+  decision_ttl_ms: positiveInt.default(7 * 24 * 3_600_000),
+});
+export type CacheConfig = z.infer<typeof cacheSchema>;
+
 export const configSchema = z.strictObject({
   server: serverSchema.default(serverSchema.parse({})),
   log: logSchema.default(logSchema.parse({})),
@@ -272,6 +320,8 @@ export const configSchema = z.strictObject({
   /** The local and LLM classifiers and the thresholds that map scores to tiers. */
   classifier: classifierSchema.default(classifierSchema.parse({})),
   usage: usageSchema.default(usageSchema.parse({})),
+  /** The response cache and where classifier verdicts are shared (cache/). */
+  cache: cacheSchema.default(cacheSchema.parse({})),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -140,6 +140,8 @@ export interface Completion {
   /** Exact cost in pico-USD (1e-12 USD). */
   costPicoUsd: bigint;
   cacheHit: boolean;
+  /** Cache hits: what the original upstream answer cost, at today's prices (the hit itself costs 0). */
+  cacheSavedPicoUsd?: bigint;
 }
 
 export interface RouteResult extends Completion {

@@ -14,6 +14,7 @@ import {
   type RouteResult,
   type StreamEvent,
 } from "../core/types.js";
+import { replayCompletion, type ResponseCache } from "../cache/index.js";
 import type { TierDecider } from "../policy/index.js";
 import type { Provider } from "../provider/index.js";
 import { failureOf, type RequestKind, type RequestObservation, type RequestOutcome, type RouteObserver } from "./observer.js";
@@ -31,10 +32,12 @@ export interface RouterOptions {
   clock?: MonotonicClock;
   /** Told about every request and its outcome (usage ledger, telemetry). */
   observer?: RouteObserver;
+  /** Answers repeated requests without an upstream call (cache/). */
+  responseCache?: ResponseCache;
 }
 
 export function createRouter(options: RouterOptions): Router {
-  const { decider, provider, observer } = options;
+  const { decider, provider, observer, responseCache } = options;
   const clock = options.clock ?? monotonicNow;
 
   /** One request's observation: its start and the facts every outcome shares. */
@@ -71,7 +74,8 @@ export function createRouter(options: RouterOptions): Router {
       let completion: Completion;
       try {
         decision = await decider.decide(request, ctx);
-        completion = await provider.complete(decision.tier, request, ctx);
+        completion = (await responseCache?.lookup(decision.tier, request)) ?? (await provider.complete(decision.tier, request, ctx));
+        responseCache?.store(request, completion);
       } catch (err) {
         await o.end(failedFacts(err, decision, ctx));
         throw err;
@@ -92,7 +96,8 @@ export function createRouter(options: RouterOptions): Router {
       try {
         decision = await decider.decide(request, ctx);
         yield { kind: "decision", decision };
-        for await (const event of provider.stream(decision.tier, request, ctx)) {
+        const hit = await responseCache?.lookup(decision.tier, request);
+        for await (const event of hit === undefined ? provider.stream(decision.tier, request, ctx) : replayCompletion(hit)) {
           if (event.kind === "delta") {
             if (firstTokenAt === undefined) {
               firstTokenAt = clock();
@@ -102,6 +107,8 @@ export function createRouter(options: RouterOptions): Router {
             continue;
           }
           completion = event.completion;
+          // Only a stream that ran to its end gets here: broken ones threw.
+          responseCache?.store(request, completion);
           summaryAt = clock();
           yield {
             kind: "summary",

@@ -45,6 +45,8 @@ export function usageReportToProto(r: UsageReport, droppedRecords: number): Mess
       outputTokens: BigInt(r.totals.outputTokens),
       cacheHits: BigInt(r.totals.cacheHits),
       fallbacks: BigInt(r.totals.fallbacks),
+      cacheHitRate: r.totals.cacheHitRate,
+      cacheSavedPicoUsd: r.totals.cacheSavedPicoUsd,
     },
     tiers: r.tiers.map((t) => ({
       tier: tierOf(t.tier),
@@ -58,6 +60,9 @@ export function usageReportToProto(r: UsageReport, droppedRecords: number): Mess
       ...(t.latencyP50Ms === null ? {} : { latencyP50Ms: t.latencyP50Ms }),
       ...(t.latencyP95Ms === null ? {} : { latencyP95Ms: t.latencyP95Ms }),
       fallbacksIn: BigInt(t.fallbacksIn),
+      cacheHits: BigInt(t.cacheHits),
+      cacheHitRate: t.cacheHitRate,
+      cacheSavedPicoUsd: t.cacheSavedPicoUsd,
     })),
     topEndpoints: r.topEndpoints.map((e) => ({
       endpoint: e.endpoint,

@@ -65,3 +65,8 @@ export const METRIC_TIERD_REQUESTS = "tierd.requests";
 export const METRIC_TIERD_COST = "tierd.cost";
 export const METRIC_TIERD_LEDGER_QUEUED = "tierd.ledger.queued";
 export const METRIC_TIERD_LEDGER_DROPPED = "tierd.ledger.dropped";
+export const METRIC_TIERD_CACHE_LOOKUPS = "tierd.cache.lookups";
+export const METRIC_TIERD_CACHE_ERRORS = "tierd.cache.errors";
+export const METRIC_TIERD_CACHE_BYTES = "tierd.cache.bytes";
+/** hit | miss */
+export const ATTR_TIERD_CACHE_RESULT = "tierd.cache.result";

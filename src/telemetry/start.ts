@@ -23,6 +23,8 @@ export interface RunningTelemetry {
   observer: RouteObserver;
   /** Reports the ledger's queue and drops as metrics. */
   observeLedger(stats: () => { queued: number; dropped: number }): void;
+  /** Reports response-cache hits, misses, backend errors (Redis down) and memory use. */
+  observeCache(stats: () => { hits: number; misses: number; backend: { errors: number; bytes?: number } }): void;
   shutdown(): Promise<void>;
 }
 
@@ -58,6 +60,24 @@ export function startTelemetry(options: StartTelemetryOptions): RunningTelemetry
       meter
         .createObservableCounter(sc.METRIC_TIERD_LEDGER_DROPPED, { description: "Ledger records lost (full queue, or unwritten at shutdown).", unit: "{record}" })
         .addCallback((r) => r.observe(stats().dropped));
+    },
+    observeCache(stats) {
+      meter
+        .createObservableCounter(sc.METRIC_TIERD_CACHE_LOOKUPS, { description: "Response-cache lookups, by result.", unit: "{lookup}" })
+        .addCallback((r) => {
+          const s = stats();
+          r.observe(s.hits, { [sc.ATTR_TIERD_CACHE_RESULT]: "hit" });
+          r.observe(s.misses, { [sc.ATTR_TIERD_CACHE_RESULT]: "miss" });
+        });
+      meter
+        .createObservableCounter(sc.METRIC_TIERD_CACHE_ERRORS, { description: "Cache reads and writes that failed (Redis down or slow); each was served as a miss.", unit: "{error}" })
+        .addCallback((r) => r.observe(stats().backend.errors));
+      meter
+        .createObservableGauge(sc.METRIC_TIERD_CACHE_BYTES, { description: "Bytes held by the in-memory response cache.", unit: "By" })
+        .addCallback((r) => {
+          const bytes = stats().backend.bytes;
+          if (bytes !== undefined) r.observe(bytes);
+        });
     },
     shutdown: async () => {
       await sdk?.shutdown();

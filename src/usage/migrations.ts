@@ -72,6 +72,13 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX feedback_request ON feedback (request_id)`,
     ],
   },
+  {
+    version: 2,
+    name: "cost saved by response-cache hits",
+    // A default keeps the statement valid on tables that already hold rows
+    // (both databases fill it in for them): nothing was saved before.
+    statements: [`ALTER TABLE usage_records ADD COLUMN cache_saved_pico_usd BIGINT NOT NULL DEFAULT 0`],
+  },
 ];
 
 /** The table that remembers which migrations ran. */

@@ -66,6 +66,8 @@ export interface UsageRecord {
   classifierLatencyMs: number;
   timeToFirstTokenMs: number | null;
   cacheHit: boolean;
+  /** Cache hits: what the answer cost when it came from upstream; 0 otherwise. */
+  cacheSavedPicoUsd: bigint;
   status: RecordStatus;
   errorMessage: string;
   /** SHA-256 (hex) of the prompt text, always. */
@@ -125,6 +127,7 @@ export function usageRecordOf(outcome: RequestOutcome, ctx: RecordContext): Usag
     classifierLatencyMs: decision?.classifierLatencyMs ?? 0,
     timeToFirstTokenMs: outcome.timeToFirstTokenMs ?? null,
     cacheHit: completion?.cacheHit ?? false,
+    cacheSavedPicoUsd: completion?.cacheSavedPicoUsd ?? 0n,
     status: outcome.failure?.code ?? "ok",
     errorMessage: (outcome.failure?.message ?? "").slice(0, MAX_ERROR_MESSAGE),
     promptSha256: createHash("sha256").update(prompt).digest("hex"),

@@ -38,6 +38,12 @@ export interface TierFigures {
   latencyP95Ms: number | null;
   /** Requests this tier answered after the decided tier failed. */
   fallbacksIn: number;
+  /** Requests answered from the response cache for this tier. */
+  cacheHits: number;
+  /** cacheHits / requests, in [0, 1]. */
+  cacheHitRate: number;
+  /** What the cached answers cost when they came from upstream: the money the cache saved. */
+  cacheSavedPicoUsd: bigint;
 }
 
 export interface EndpointFigures {
@@ -115,6 +121,10 @@ export interface UsageReport {
     inputTokens: number;
     outputTokens: number;
     cacheHits: number;
+    /** cacheHits / requests, in [0, 1]. */
+    cacheHitRate: number;
+    /** Sum of what the cached answers cost when they came from upstream. */
+    cacheSavedPicoUsd: bigint;
     /** Requests answered by another tier than the decided one. */
     fallbacks: number;
   };
@@ -135,6 +145,8 @@ interface TierAcc {
   errors: number;
   okLatencies: number[];
   fallbacksIn: number;
+  cacheHits: number;
+  cacheSaved: bigint;
 }
 
 interface EndpointAcc {
@@ -152,12 +164,12 @@ export interface UsageReportBuilder {
 }
 
 export function createUsageReportBuilder(options: UsageReportOptions): UsageReportBuilder {
-  const tierAcc = (): TierAcc => ({ requests: 0, cost: 0n, errors: 0, okLatencies: [], fallbacksIn: 0 });
+  const tierAcc = (): TierAcc => ({ requests: 0, cost: 0n, errors: 0, okLatencies: [], fallbacksIn: 0, cacheHits: 0, cacheSaved: 0n });
   const tiers: Record<TierName, TierAcc> = { nano: tierAcc(), mid: tierAcc(), frontier: tierAcc() };
   const endpoints = new Map<string, EndpointAcc>();
   const allMidUpstream: number[] = [];
   const shadowTiers: Record<TierName, number> = { nano: 0, mid: 0, frontier: 0 };
-  const totals = { requests: 0, classifyRequests: 0, errors: 0, canceled: 0, costPicoUsd: 0n, inputTokens: 0, outputTokens: 0, cacheHits: 0, fallbacks: 0 };
+  const totals = { requests: 0, classifyRequests: 0, errors: 0, canceled: 0, costPicoUsd: 0n, inputTokens: 0, outputTokens: 0, cacheHits: 0, cacheSavedPicoUsd: 0n, fallbacks: 0 };
   const savings = { actual: 0n, allMid: 0n, allFrontier: 0n };
   const shadow = { requests: 0, actual: 0n, would: 0n };
 
@@ -176,6 +188,7 @@ export function createUsageReportBuilder(options: UsageReportOptions): UsageRepo
       totals.inputTokens += row.inputTokens;
       totals.outputTokens += row.outputTokens;
       if (row.cacheHit) totals.cacheHits++;
+      totals.cacheSavedPicoUsd += row.cacheSavedPicoUsd;
       savings.actual += row.costPicoUsd;
       savings.allMid += row.costIfMidPicoUsd;
       savings.allFrontier += row.costIfFrontierPicoUsd;
@@ -192,6 +205,8 @@ export function createUsageReportBuilder(options: UsageReportOptions): UsageRepo
         if (isError) t.errors++;
         if (ok) t.okLatencies.push(row.latencyMs);
         if (fellBack) t.fallbacksIn++;
+        if (row.cacheHit) t.cacheHits++;
+        t.cacheSaved += row.cacheSavedPicoUsd;
       }
 
       let e = endpoints.get(row.endpoint);
@@ -237,6 +252,9 @@ export function createUsageReportBuilder(options: UsageReportOptions): UsageRepo
           latencyP50Ms: percentile(sorted, 0.5),
           latencyP95Ms: percentile(sorted, 0.95),
           fallbacksIn: t.fallbacksIn,
+          cacheHits: t.cacheHits,
+          cacheHitRate: ratio(t.cacheHits, t.requests),
+          cacheSavedPicoUsd: t.cacheSaved,
         };
       });
 
@@ -297,7 +315,7 @@ export function createUsageReportBuilder(options: UsageReportOptions): UsageRepo
         untilMs: options.untilMs,
         endpoint: options.endpoint,
         maxFrontierShare: options.maxFrontierShare,
-        totals: { ...totals, errorRate: ratio(totals.errors, n) },
+        totals: { ...totals, errorRate: ratio(totals.errors, n), cacheHitRate: ratio(totals.cacheHits, n) },
         tiers: tierFigures,
         topEndpoints,
         savings: {

@@ -34,6 +34,7 @@ export type ReportRow = Pick<
   | "inputTokens"
   | "outputTokens"
   | "cacheHit"
+  | "cacheSavedPicoUsd"
 > & { attemptCount: number };
 
 export type FeedbackVerdict = "misrouted" | "bad_answer" | "good";
@@ -117,11 +118,12 @@ const RECORD_COLUMNS = [
   "error_message",
   "prompt_sha256",
   "prompt_text",
+  "cache_saved_pico_usd",
 ] as const;
 
 const REPORT_COLUMNS =
   "id, kind, started_at_ms, endpoint, tier, served_tier, decided_by, shadow_tier, status, cost_pico_usd, cost_if_nano_pico_usd, " +
-  "cost_if_mid_pico_usd, cost_if_frontier_pico_usd, latency_ms, classifier_latency_ms, input_tokens, output_tokens, cache_hit, attempt_count";
+  "cost_if_mid_pico_usd, cost_if_frontier_pico_usd, latency_ms, classifier_latency_ms, input_tokens, output_tokens, cache_hit, attempt_count, cache_saved_pico_usd";
 
 const FEEDBACK_COLUMNS = ["id", "request_id", "created_at_ms", "verdict", "expected_tier", "comment"] as const;
 
@@ -273,6 +275,7 @@ function rowOf(r: UsageRecord): SqlValue[] {
     r.errorMessage,
     r.promptSha256,
     r.promptText,
+    r.cacheSavedPicoUsd,
   ];
 }
 
@@ -296,6 +299,7 @@ function reportRowOf(row: SqlRow): ReportRow {
     inputTokens: numberOf(row.input_tokens),
     outputTokens: numberOf(row.output_tokens),
     cacheHit: numberOf(row.cache_hit) === 1,
+    cacheSavedPicoUsd: bigintOf(row.cache_saved_pico_usd),
     attemptCount: numberOf(row.attempt_count),
   };
 }
@@ -338,6 +342,7 @@ function recordOf(row: SqlRow): UsageRecord {
     classifierLatencyMs: base.classifierLatencyMs,
     timeToFirstTokenMs: numberOrNull(row.ttft_ms),
     cacheHit: base.cacheHit,
+    cacheSavedPicoUsd: base.cacheSavedPicoUsd,
     status: base.status,
     errorMessage: String(row.error_message),
     promptSha256: String(row.prompt_sha256),

@@ -40,6 +40,7 @@ describe("tierd report / export-fewshot / export-labels", () => {
         costIfNanoPicoUsd: r.costIfNanoPicoUsd * micro,
         costIfMidPicoUsd: r.costIfMidPicoUsd * micro,
         costIfFrontierPicoUsd: r.costIfFrontierPicoUsd * micro,
+        cacheSavedPicoUsd: r.cacheSavedPicoUsd * micro,
       })),
     );
     const at = Date.UTC(2026, 0, 7);
@@ -67,7 +68,7 @@ describe("tierd report / export-fewshot / export-labels", () => {
     // The last line starting with `first`: endpoints appear in the cost audit and again under break-even.
     const row = (first: string) => lines.filter((l) => l.trim().startsWith(first + " ")).at(-1)?.trim().split(/\s{2,}/);
     expect(lines[0]).toBe("tierd usage report: 2026-01-01 00:00 UTC to 2026-01-06 00:00 UTC (all endpoints)");
-    expect(stdout).toContain("Requests 19  errors 1 (5.3%)  cancelled 1  fallbacks 1  cache hits 1  classify calls 2");
+    expect(stdout).toContain("Requests 19  errors 1 (5.3%)  cancelled 1  fallbacks 1  cache hits 1 (5.3%, saved $0.000100)  classify calls 2");
     expect(stdout).toContain("Cost $0.021800");
     expect(row("nano")).toEqual(["nano", "10", "52.6%", "$0.000800", "3.7%", "$0.000080", "10.0%", "100 ms", "700 ms", "0"]);
     expect(row("mid")).toEqual(["mid", "6", "31.6%", "$0.006000", "27.5%", "$0.001000", "0.0%", "350 ms", "500 ms", "1"]);
@@ -76,6 +77,8 @@ describe("tierd report / export-fewshot / export-labels", () => {
     expect(row("/legal")).toEqual(["/legal", "4", "$0.016000", "73.4%", "0.0%", "25.0%", "75.0%"]);
     expect(row("all-frontier")).toEqual(["all-frontier", "$0.043000", "$0.021800", "$0.021200", "49.3%"]);
     expect(row("all-mid")).toEqual(["all-mid", "$0.021500", "$0.021800", "-$0.000300", "-1.4%"]);
+    expect(row("no-cache")).toEqual(["no-cache", "$0.021900", "$0.021800", "$0.000100", "0.5%"]);
+    expect(stdout).toContain("Response cache hits per tier: nano 1 (10.0%, saved $0.000100), mid 0 (0.0%, saved $0.000000), frontier 0 (0.0%, saved $0.000000)");
     expect(row("/chat")).toEqual(["/chat", "2", "300 ms", "400 ms", "300 ms", "+400 ms", "SLOWER"]);
     expect(stdout).toContain("Shadow mode: 2 requests; the router would have chosen nano 50.0%, mid 0.0%, frontier 50.0%");
     expect(stdout).toContain("acting on the decisions would save -$0.000100");

@@ -41,6 +41,7 @@ export function recordFixture(overrides: Partial<UsageRecord> = {}): UsageRecord
     classifierLatencyMs: 2,
     timeToFirstTokenMs: null,
     cacheHit: false,
+    cacheSavedPicoUsd: 0n,
     status: "ok",
     errorMessage: "",
     promptSha256: "0".repeat(64),

@@ -19,7 +19,7 @@ export function reportFixture(): UsageRecord[] {
   return [
     // /search: mostly nano, which beats mid on latency.
     ...times(6, (i) =>
-      recordFixture({ ...common, ...cheap, endpoint: "/search", tier: "nano", servedTier: "nano", costPicoUsd: 100n, latencyMs: 100, classifierLatencyMs: 10, cacheHit: i === 0, startedAtMs: at(i) }),
+      recordFixture({ ...common, ...cheap, endpoint: "/search", tier: "nano", servedTier: "nano", costPicoUsd: 100n, latencyMs: 100, classifierLatencyMs: 10, cacheHit: i === 0, cacheSavedPicoUsd: i === 0 ? 100n : 0n, startedAtMs: at(i) }),
     ),
     ...times(2, (i) =>
       recordFixture({ ...common, ...cheap, endpoint: "/search", tier: "mid", servedTier: "mid", costPicoUsd: 1_000n, latencyMs: 300, classifierLatencyMs: 10, startedAtMs: at(10 + i) }),

@@ -31,6 +31,8 @@ describe("usage report on a fixture ledger", () => {
       inputTokens: 190,
       outputTokens: 95,
       cacheHits: 1,
+      cacheHitRate: 1 / 19,
+      cacheSavedPicoUsd: 100n,
       fallbacks: 1,
     });
   });
@@ -49,6 +51,9 @@ describe("usage report on a fixture ledger", () => {
         latencyP50Ms: 100,
         latencyP95Ms: 700,
         fallbacksIn: 0,
+        cacheHits: 1,
+        cacheHitRate: 0.1,
+        cacheSavedPicoUsd: 100n,
       },
       {
         tier: "mid",
@@ -62,6 +67,9 @@ describe("usage report on a fixture ledger", () => {
         latencyP50Ms: 350,
         latencyP95Ms: 500,
         fallbacksIn: 1,
+        cacheHits: 0,
+        cacheHitRate: 0,
+        cacheSavedPicoUsd: 0n,
       },
       {
         tier: "frontier",
@@ -75,6 +83,9 @@ describe("usage report on a fixture ledger", () => {
         latencyP50Ms: 2_000,
         latencyP95Ms: 2_000,
         fallbacksIn: 0,
+        cacheHits: 0,
+        cacheHitRate: 0,
+        cacheSavedPicoUsd: 0n,
       },
     ]);
     expect(report.tiers.reduce((a, t) => a + t.costPicoUsd, 0n)).toBe(report.totals.costPicoUsd);

@@ -36,6 +36,7 @@ for (const backend of LEDGER_BACKENDS) {
         timeToFirstTokenMs: 12.5,
         usageEstimated: true,
         cacheHit: true,
+        cacheSavedPicoUsd: 1_234_567n,
         callerMetadata: { team: "a", feature: "b" },
         costPicoUsd: 9_007_199_254_740_993n, // 2^53 + 1: exact only as an integer
       });
