@@ -208,6 +208,12 @@ export class ChainWalk {
       this.options.retry,
       this.options.random,
     );
+    if (failure.retryAfterMs === undefined) {
+      // No word from the upstream on when to come back, but this failure may
+      // have opened the breaker: the caller can come back when it closes.
+      const openMs = cooldown.openForMs(name);
+      if (openMs > 0 && failure.errorClass === ErrorClass.RATE_LIMITED) this.noteRetryAfterHint(openMs);
+    }
     if (decision.retry && cooldown.isClosed(name)) {
       this.pendingDelayMs = decision.delayMs;
       return;
