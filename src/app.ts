@@ -9,6 +9,7 @@ import { file_grpc_health_v1_health, Health, HealthCheckResponse_ServingStatus }
 import { file_grpc_reflection_v1_reflection } from "../gen/grpc/reflection/v1/reflection_pb.js";
 import { file_grpc_reflection_v1alpha_reflection } from "../gen/grpc/reflection/v1alpha/reflection_pb.js";
 import { AdminService, file_tierd_v1_admin } from "../gen/tierd/v1/admin_pb.js";
+import { file_tierd_v1_errors } from "../gen/tierd/v1/errors_pb.js";
 import { file_tierd_v1_router, RouterService } from "../gen/tierd/v1/router_pb.js";
 import { ConfigError, EMBEDDED_CONFIG_NAME, loadConfig, parseConfig, type Config } from "./config/index.js";
 import { createLogger, type Logger } from "./core/log.js";
@@ -66,6 +67,7 @@ export interface Tierd {
 const SERVED_FILES: DescFile[] = [
   file_tierd_v1_router,
   file_tierd_v1_admin,
+  file_tierd_v1_errors,
   file_grpc_health_v1_health,
   file_grpc_reflection_v1_reflection,
   file_grpc_reflection_v1alpha_reflection,

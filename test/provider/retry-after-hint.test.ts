@@ -3,6 +3,7 @@
 // breakers it opened close again.
 import { Code, ConnectError } from "@connectrpc/connect";
 import { afterEach, describe, expect, it } from "vitest";
+import { RetryInfoSchema } from "../../gen/tierd/v1/errors_pb.js";
 import { Role, Tier } from "../../gen/tierd/v1/router_pb.js";
 import { startTestTierd, type TestTierd } from "../helpers/tierd.js";
 import { providerYaml } from "./provider-config.js";
@@ -43,6 +44,9 @@ describe("retry-after when every deployment is rate limited", () => {
       const err = await routeError(t, stream);
       expect(err.code).toBe(Code.ResourceExhausted);
       expect(err.metadata.get("retry-after")).toBe("20");
+      // The same hint as a typed detail, for callers that decode details rather than headers.
+      const [info] = err.findDetails(RetryInfoSchema);
+      expect(info?.retryDelay?.seconds).toBe(20n);
     });
   }
 });
