@@ -11,13 +11,16 @@ import { file_grpc_reflection_v1alpha_reflection } from "../gen/grpc/reflection/
 import { AdminService, file_tierd_v1_admin } from "../gen/tierd/v1/admin_pb.js";
 import { file_tierd_v1_errors } from "../gen/tierd/v1/errors_pb.js";
 import { file_tierd_v1_router, RouterService } from "../gen/tierd/v1/router_pb.js";
+import { authProblemsAt, createAuthenticator } from "./auth/index.js";
 import { ConfigError, EMBEDDED_CONFIG_NAME, loadConfig, parseConfig, type Config } from "./config/index.js";
 import { createLogger, type Logger } from "./core/log.js";
+import { createInputLimits } from "./limits/index.js";
 import { createConfiguredDecider } from "./policy/index.js";
 import { Tier } from "./core/types.js";
 import { createProvider, type Provider } from "./provider/index.js";
 import { combineObservers, createRouter, newRequestId, type RouteObserver, type Router } from "./router/index.js";
 import { adminServiceImpl } from "./server/admin-service.js";
+import { authInterceptor } from "./server/auth-interceptor.js";
 import { errorMappingInterceptor } from "./server/errors.js";
 import { createHealthState, healthServiceImpl, type HealthState } from "./server/health.js";
 import { listenHttp, type RunningHttpServer } from "./server/http-server.js";
@@ -93,6 +96,13 @@ export async function startTierd(options: StartOptions = {}): Promise<Tierd> {
     await demoUpstream?.close();
     throw err;
   }
+  const source = options.configPath ?? options.configSource ?? EMBEDDED_CONFIG_NAME;
+  const host = options.host ?? config.server.host;
+  const authProblems = authProblemsAt(config.auth, host);
+  if (authProblems.length > 0) {
+    await demoUpstream?.close();
+    throw new ConfigError(source, authProblems);
+  }
   const log = options.logger ?? createLogger({ level: config.log.level });
   if (demoUpstream) {
     log.warn(
@@ -136,7 +146,21 @@ export async function startTierd(options: StartOptions = {}): Promise<Tierd> {
   // default limit of 10 listeners would warn under any real concurrency.
   setMaxListeners(0, shutdown.signal);
   // Tracing outermost, so RPC spans see the status the caller gets.
-  const interceptors: Interceptor[] = [...(telemetry === undefined ? [] : [telemetry.interceptor]), errorMappingInterceptor(log)];
+  // Authentication inside the error mapping, so a refused key is a proper
+  // UNAUTHENTICATED and its RPC span says so.
+  const interceptors: Interceptor[] = [
+    ...(telemetry === undefined ? [] : [telemetry.interceptor]),
+    errorMappingInterceptor(log),
+    ...(config.auth.enabled
+      ? [
+          authInterceptor({
+            authenticator: createAuthenticator({ auth: config.auth }),
+            openServices: [Health.typeName, "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection"],
+            adminServices: [AdminService.typeName],
+          }),
+        ]
+      : []),
+  ];
   const reflection = createReflectionIndex(SERVED_FILES, [
     RouterService.typeName,
     AdminService.typeName,
@@ -146,7 +170,7 @@ export async function startTierd(options: StartOptions = {}): Promise<Tierd> {
   ]);
 
   const routes = (r: ConnectRouter) => {
-    r.service(RouterService, routerServiceImpl(router, { newRequestId }));
+    r.service(RouterService, routerServiceImpl(router, { newRequestId, limits: createInputLimits({ limits: config.limits }) }));
     r.service(AdminService, adminServiceImpl({ store: usage?.store, ledger: usage?.ledger, maxFrontierShare: config.usage.max_frontier_share }));
     r.service(Health, healthServiceImpl(health));
     registerReflection(r, reflection);
@@ -165,7 +189,7 @@ export async function startTierd(options: StartOptions = {}): Promise<Tierd> {
 
   let server: RunningHttpServer;
   try {
-    server = await listenHttp({ host: options.host ?? config.server.host, port: options.port ?? config.server.port, handler, log });
+    server = await listenHttp({ host, port: options.port ?? config.server.port, handler, log });
   } catch (err) {
     await telemetry?.shutdown();
     await usage?.close(0);
@@ -173,10 +197,14 @@ export async function startTierd(options: StartOptions = {}): Promise<Tierd> {
     await demoUpstream?.close();
     throw err;
   }
-  log.info("tierd listening", { url: server.url, mode: config.mode, protocols: "grpc, grpc-web, connect" });
-  if (!isLoopback(server.host)) {
-    log.warn("tierd listens on a non-loopback address; make sure callers are authenticated", { host: server.host });
+  if (config.auth.enabled) {
+    log.info("authentication on", { keys: config.auth.keys.length, revoked: config.auth.revoked.length });
+  } else {
+    log.info("authentication is off (auth.enabled: false): every caller is trusted. That is safe here only because tierd listens on loopback, where nothing beyond this machine can reach it", {
+      host: server.host,
+    });
   }
+  log.info("tierd listening", { url: server.url, mode: config.mode, protocols: "grpc, grpc-web, connect" });
 
   let closing: Promise<void> | undefined;
   return {
@@ -206,8 +234,4 @@ export async function startTierd(options: StartOptions = {}): Promise<Tierd> {
       return closing;
     },
   };
-}
-
-function isLoopback(host: string): boolean {
-  return host === "127.0.0.1" || host === "::1" || host === "localhost" || host.startsWith("127.");
 }

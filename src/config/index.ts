@@ -14,6 +14,12 @@ export {
   type RetryConfig,
   type CooldownConfig,
   type UsageConfig,
+  type ApiKeyConfig,
+  type AuthConfig,
+  type BudgetConfig,
+  type RateLimitConfig,
+  type CountersConfig,
+  type LimitsConfig,
 } from "./schema.js";
 export { loadConfig, parseConfig, ConfigError, type ConfigProblem, type LoadConfigOptions } from "./load.js";
 export { EMBEDDED_CONFIG_NAME, EMBEDDED_CONFIG_YAML } from "./defaults.js";

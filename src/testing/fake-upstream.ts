@@ -40,7 +40,7 @@ export interface Fault {
   noUsage?: boolean;
   /** Answer with this text instead of the simulated one. */
   content?: string;
-  /** Answer with this many bytes of filler text (large answers, backpressure tests). */
+  /** Answer with this many bytes of filler text, ignoring max_tokens (large answers, backpressure tests). */
   contentBytes?: number;
   /** Report this many prompt tokens as read from the provider's cache. */
   cachedTokens?: number;
@@ -227,7 +227,8 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
         ? filler(fault.contentBytes)
         : (fault.content ?? (options.reply ? options.reply(body) : simulatedAnswer(body, messages)));
     let finishReason = "stop";
-    if (maxTokens !== undefined && approxTokens(content) > maxTokens) {
+    // contentBytes asks for that many bytes whatever max_tokens says (large-answer tests).
+    if (maxTokens !== undefined && fault.contentBytes === undefined && approxTokens(content) > maxTokens) {
       // Like a real provider, never bill more output tokens than max_tokens:
       // budgets reserve exactly that bound.
       content = content.split(" ").slice(0, Math.max(1, maxTokens)).join(" ").slice(0, Math.max(1, maxTokens) * 4);
