@@ -11,13 +11,17 @@ import { file_grpc_reflection_v1alpha_reflection } from "../gen/grpc/reflection/
 import { AdminService, file_tierd_v1_admin } from "../gen/tierd/v1/admin_pb.js";
 import { file_tierd_v1_errors } from "../gen/tierd/v1/errors_pb.js";
 import { file_tierd_v1_router, RouterService } from "../gen/tierd/v1/router_pb.js";
+import { createCallerGate } from "./admission/index.js";
 import { authProblemsAt, createAuthenticator } from "./auth/index.js";
+import { createBudgets } from "./budget/index.js";
 import { ConfigError, EMBEDDED_CONFIG_NAME, loadConfig, parseConfig, type Config } from "./config/index.js";
 import { createLogger, type Logger } from "./core/log.js";
+import { openCounters, type Counters } from "./counters/index.js";
 import { createInputLimits } from "./limits/index.js";
 import { createConfiguredDecider } from "./policy/index.js";
 import { Tier } from "./core/types.js";
 import { createProvider, type Provider } from "./provider/index.js";
+import { createRateLimits } from "./ratelimit/index.js";
 import { combineObservers, createRouter, newRequestId, type RouteObserver, type Router } from "./router/index.js";
 import { adminServiceImpl } from "./server/admin-service.js";
 import { authInterceptor } from "./server/auth-interceptor.js";
@@ -62,6 +66,8 @@ export interface Tierd {
   readonly demoUpstream: FakeUpstream | undefined;
   /** The usage ledger, unless usage.enabled is false. */
   readonly usage: RunningLedger | undefined;
+  /** Budget and rate-limit counters, when authentication is on. */
+  readonly counters: Counters | undefined;
   /** Graceful stop: NOT_SERVING, drain for the grace period, then close. */
   close(graceMs?: number): Promise<void>;
 }
@@ -135,11 +141,30 @@ export async function startTierd(options: StartOptions = {}): Promise<Tierd> {
       { path: "usage.database_url", message: `cannot open the usage ledger (${reason}); fix the URL or set usage.enabled: false` },
     ]);
   }
+  // Budgets and rate limits belong to authenticated callers: no counters without auth.
+  let counters: Counters | undefined;
+  try {
+    counters = config.auth.enabled ? await openCounters(config.counters) : undefined;
+  } catch (err) {
+    await usage?.close(0);
+    await provider.close();
+    await demoUpstream?.close();
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new ConfigError(source, [{ path: "counters.redis_url", message: `cannot reach the counters store (${reason}); fix the URL or use counters.store: memory` }]);
+  }
+  if (counters !== undefined) log.info("budget and rate-limit counters", { store: counters.location });
+  const gate =
+    counters === undefined
+      ? undefined
+      : createCallerGate({
+          rateLimits: createRateLimits({ config, store: counters.rateLimits, log }),
+          budgets: createBudgets({ config, prices: provider.prices, store: counters.budgets, log }),
+        });
   const telemetry = startTelemetry({ env, log, config, ...(options.telemetry === undefined ? {} : { providers: options.telemetry }) });
   if (telemetry !== undefined && usage !== undefined) telemetry.observeLedger(() => usage.ledger.stats());
   const observers: RouteObserver[] = [...(usage === undefined ? [] : [usage.observer]), ...(telemetry === undefined ? [] : [telemetry.observer])];
   const observer = combineObservers(observers, (err) => log.error("request observer failed", { error: err instanceof Error ? err.message : String(err) }));
-  const router = createRouter({ decider, provider, ...(observer === undefined ? {} : { observer }) });
+  const router = createRouter({ decider, provider, ...(observer === undefined ? {} : { observer }), ...(gate === undefined ? {} : { gate }) });
   const health = createHealthState([RouterService.typeName, AdminService.typeName, Health.typeName]);
   const shutdown = new AbortController();
   // Every in-flight call's handler context listens on this signal; the
@@ -192,6 +217,7 @@ export async function startTierd(options: StartOptions = {}): Promise<Tierd> {
     server = await listenHttp({ host, port: options.port ?? config.server.port, handler, log });
   } catch (err) {
     await telemetry?.shutdown();
+    await counters?.close();
     await usage?.close(0);
     await provider.close();
     await demoUpstream?.close();
@@ -216,6 +242,7 @@ export async function startTierd(options: StartOptions = {}): Promise<Tierd> {
     health,
     demoUpstream,
     usage,
+    counters,
     close(graceMs = config.server.shutdown_grace_ms) {
       closing ??= (async () => {
         health.setAll(HealthCheckResponse_ServingStatus.NOT_SERVING);
@@ -226,6 +253,7 @@ export async function startTierd(options: StartOptions = {}): Promise<Tierd> {
         // After the drain: requests finished (or cancelled) during the grace
         // period have queued their records, and this writes them all.
         await usage?.close(Math.max(5_000, graceMs));
+        await counters?.close();
         await provider.close();
         await demoUpstream?.close();
         await telemetry?.shutdown();

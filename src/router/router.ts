@@ -15,7 +15,8 @@ import {
   type StreamEvent,
 } from "../core/types.js";
 import type { TierDecider } from "../policy/index.js";
-import type { Provider } from "../provider/index.js";
+import type { CallOptions, Provider } from "../provider/index.js";
+import type { GateTicket, RequestGate } from "./gate.js";
 import { failureOf, type RequestKind, type RequestObservation, type RequestOutcome, type RouteObserver } from "./observer.js";
 
 export interface Router {
@@ -31,10 +32,12 @@ export interface RouterOptions {
   clock?: MonotonicClock;
   /** Told about every request and its outcome (usage ledger, telemetry). */
   observer?: RouteObserver;
+  /** The caller's limits: rate limits, tier cap, budgets (src/admission). */
+  gate?: RequestGate;
 }
 
 export function createRouter(options: RouterOptions): Router {
-  const { decider, provider, observer } = options;
+  const { decider, provider, observer, gate } = options;
   const clock = options.clock ?? monotonicNow;
 
   /** One request's observation: its start and the facts every outcome shares. */
@@ -42,9 +45,19 @@ export function createRouter(options: RouterOptions): Router {
     const startedAt = preciseWallNow();
     const started = clock();
     const observation: RequestObservation | undefined = observer?.begin({ kind, request, startedAt });
+    let ticket: GateTicket | undefined;
     return {
       started,
+      /** The caller's limits before any work (may throw). */
+      async admit(ctx: CallContext) {
+        ticket = await gate?.admit(kind, request, ctx);
+      },
+      /** The decision as the caller's limits leave it, and how to call the provider. */
+      plan(decision: Decision): Promise<{ decision: Decision; call: CallOptions }> {
+        return ticket === undefined ? Promise.resolve({ decision, call: {} }) : ticket.plan(decision);
+      },
       async end(facts: Omit<RequestOutcome, "kind" | "request" | "startedAt" | "latencyMs">, endedAt = clock()) {
+        ticket?.close(facts.usage);
         const pending = observation?.end({ kind, request, startedAt, latencyMs: roundMs(endedAt - started), ...facts });
         if (pending !== undefined) await pending;
       },
@@ -54,11 +67,13 @@ export function createRouter(options: RouterOptions): Router {
   return {
     async classify(input, ctx) {
       const o = observe("classify", input);
-      let decision: Decision;
+      let decision: Decision | undefined;
       try {
+        await o.admit(ctx);
         decision = await decider.decide(input, ctx);
+        ({ decision } = await o.plan(decision));
       } catch (err) {
-        await o.end(failedFacts(err, undefined, ctx));
+        await o.end(failedFacts(err, decision, ctx));
         throw err;
       }
       await o.end({ decision, attempts: [], usage: ZERO_USAGE, costPicoUsd: 0n });
@@ -70,8 +85,11 @@ export function createRouter(options: RouterOptions): Router {
       let decision: Decision | undefined;
       let completion: Completion;
       try {
+        await o.admit(ctx);
         decision = await decider.decide(request, ctx);
-        completion = await provider.complete(decision.tier, request, ctx);
+        let call: CallOptions;
+        ({ decision, call } = await o.plan(decision));
+        completion = await provider.complete(decision.tier, request, ctx, call);
       } catch (err) {
         await o.end(failedFacts(err, decision, ctx));
         throw err;
@@ -90,9 +108,12 @@ export function createRouter(options: RouterOptions): Router {
       let firstTokenWallAt: number | undefined;
       let summaryAt: number | undefined;
       try {
+        await o.admit(ctx);
         decision = await decider.decide(request, ctx);
+        let call: CallOptions;
+        ({ decision, call } = await o.plan(decision));
         yield { kind: "decision", decision };
-        for await (const event of provider.stream(decision.tier, request, ctx)) {
+        for await (const event of provider.stream(decision.tier, request, ctx, call)) {
           if (event.kind === "delta") {
             if (firstTokenAt === undefined) {
               firstTokenAt = clock();

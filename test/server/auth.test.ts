@@ -125,6 +125,22 @@ describe("API-key authentication", () => {
     expect(ok.decision!.tier).toBe(Tier.MID);
     expect(ok.decision!.decidedBy).toBe(DecisionStage.OVERRIDE);
   });
+
+  it("caps a decided tier above the key's max_tier instead of refusing, and never falls back above it", async () => {
+    const { grpc } = clientsFor(RouterService, t.tierd.url, svc.key);
+    const hard =
+      "Design the architecture for a multi-tenant audit log with per-tenant retention and legal hold. Constraints: EU data must stay in the EU; 99.95% availability; replays of the last 30 days. Compare two options and explain the failure modes and the migration.";
+    const res = await grpc.classify({ messages: [{ role: Role.USER, content: hard }], endpoint });
+    expect(res.decision!.tier).toBe(Tier.MID);
+    expect(res.decision!.decidedBy).toBe(DecisionStage.CALLER_LIMIT);
+    expect(res.decision!.reason).toMatch(/^caller search-svc may use up to mid \(key search-2026\): frontier lowered to mid/);
+
+    const err = await failure(
+      grpc.route({ messages: [{ role: Role.USER, content: 'hi [[fake:{"model":"anthropic/claude-sonnet-4-6","status":503}]]' }], endpoint, tierOverride: Tier.MID }),
+    );
+    expect(err.code).toBe(Code.Unavailable);
+    expect(err.rawMessage).not.toContain("frontier-1");
+  });
 });
 
 describe("starting with authentication", () => {
