@@ -149,6 +149,8 @@ export type Caller = Message<"tierd.v1.Caller"> & {
 
   /**
    * Free-form labels recorded with the request (team, feature, user tier).
+   * At most limits.max_metadata_entries [32] entries, keys up to 64 and
+   * values up to 512 characters.
    *
    * @generated from field: map<string, string> metadata = 3;
    */
@@ -170,6 +172,10 @@ export const CallerSchema: GenMessage<Caller> = /*@__PURE__*/
 export type ClassifyRequest = Message<"tierd.v1.ClassifyRequest"> & {
   /**
    * The conversation to decide on. At least one message.
+   * The server's input limits (config `limits:`, defaults in brackets): at
+   * most max_messages [256] messages, each content at most max_message_chars
+   * [400,000] characters and all together max_input_chars [1,000,000];
+   * beyond them the call is INVALID_ARGUMENT naming the field.
    *
    * @generated from field: repeated tierd.v1.ChatMessage messages = 1;
    */
@@ -191,7 +197,8 @@ export type ClassifyRequest = Message<"tierd.v1.ClassifyRequest"> & {
   caller?: Caller | undefined;
 
   /**
-   * Force a tier instead of deciding. Allowed or refused per caller plan.
+   * Force a tier instead of deciding. Allowed or refused per caller plan;
+   * above the API key's max_tier it is PERMISSION_DENIED.
    *
    * @generated from field: tierd.v1.Tier tier_override = 4;
    */
@@ -255,6 +262,10 @@ export const ClassifyResponseSchema: GenMessage<ClassifyResponse> = /*@__PURE__*
 export type RouteRequest = Message<"tierd.v1.RouteRequest"> & {
   /**
    * The conversation. At least one message.
+   * The server's input limits (config `limits:`, defaults in brackets): at
+   * most max_messages [256] messages, each content at most max_message_chars
+   * [400,000] characters and all together max_input_chars [1,000,000];
+   * beyond them the call is INVALID_ARGUMENT naming the field.
    *
    * @generated from field: repeated tierd.v1.ChatMessage messages = 1;
    */
@@ -275,7 +286,8 @@ export type RouteRequest = Message<"tierd.v1.RouteRequest"> & {
   caller?: Caller | undefined;
 
   /**
-   * Force a tier instead of deciding. Allowed or refused per caller plan.
+   * Force a tier instead of deciding. Allowed or refused per caller plan;
+   * above the API key's max_tier it is PERMISSION_DENIED.
    *
    * @generated from field: tierd.v1.Tier tier_override = 4;
    */
@@ -427,6 +439,10 @@ export const RouteResponseSchema: GenMessage<RouteResponse> = /*@__PURE__*/
 export type StreamCompletionRequest = Message<"tierd.v1.StreamCompletionRequest"> & {
   /**
    * The conversation. At least one message.
+   * The server's input limits (config `limits:`, defaults in brackets): at
+   * most max_messages [256] messages, each content at most max_message_chars
+   * [400,000] characters and all together max_input_chars [1,000,000];
+   * beyond them the call is INVALID_ARGUMENT naming the field.
    *
    * @generated from field: repeated tierd.v1.ChatMessage messages = 1;
    */
@@ -447,7 +463,7 @@ export type StreamCompletionRequest = Message<"tierd.v1.StreamCompletionRequest"
   caller?: Caller | undefined;
 
   /**
-   * Force a tier instead of deciding.
+   * Force a tier instead of deciding (see RouteRequest.tier_override).
    *
    * @generated from field: tierd.v1.Tier tier_override = 4;
    */
