@@ -103,6 +103,47 @@ for (const backend of counterBackends()) {
   });
 }
 
+describe("budget counters out of reach", () => {
+  it("refuses to start when Redis cannot be reached, naming counters.redis_url", async () => {
+    const yaml = authConfigYaml("http://127.0.0.1:9/v1", [buyer], { budgets: { tiny: { usd_per_day: 0.01 } }, counters: { store: "redis", redis_url: "redis://127.0.0.1:1" } });
+    const err = await startTierd({ configText: yaml, configSource: "t.yaml", env: {}, port: 0, logger: createLogger({ level: "silent" }) }).catch((e: unknown) => e);
+    expect(String(err)).toMatch(/counters\.redis_url: cannot reach the counters store/);
+  });
+});
+
+describe("budgets and abandoned streams", () => {
+  let fake: FakeUpstream;
+  let tierd: Tierd;
+  const reader = testKey("tierd_test_reader_99aa88bb77cc66dd55ee", "reader", { budgets: ["reads"] });
+  beforeAll(async () => {
+    fake = await startFakeUpstream({ chunkDelayMs: 20, wordsPerChunk: 1 });
+    const yaml = authConfigYaml(fake.url, [reader], { budgets: { reads: { usd_per_day: 1 } } });
+    tierd = await startTierd({ configText: yaml + prices, configSource: "t.yaml", env: {}, port: 0, logger: createLogger({ level: "silent" }) });
+  });
+  afterAll(async () => {
+    await tierd?.close(500);
+    await fake?.close();
+  });
+
+  it("keeps what a stream delivered before the caller left, and frees the rest of its reservation", async () => {
+    const { grpc } = clientsFor(RouterService, tierd.url, reader.key);
+    let deltas = 0;
+    for await (const msg of grpc.streamCompletion({ messages: [{ role: Role.USER, content: "Tell me a long story" }], tierOverride: Tier.FRONTIER })) {
+      if (msg.event.case === "delta" && ++deltas === 3) break;
+    }
+    const day = windowOf("day", Date.now());
+    const scope = { key: `reads:reader:day:${day.id}`, limitPico: 1_000_000_000_000n, endsAtMs: day.endsAtMs };
+    const budgets = tierd.counters!.budgets;
+    const until = Date.now() + 5_000;
+    while ((await budgets.spent(scope)) === 0n && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 20));
+    const spent = await budgets.spent(scope);
+    // Some output at frontier prices ($25/M), far below the 4,096-token worst case.
+    expect(spent).toBeGreaterThan(0n);
+    expect(spent).toBeLessThan(4_096n * 25_000_000n);
+    expect(await budgets.available([scope])).toEqual([scope.limitPico - spent]);
+  });
+});
+
 describe("budgets and fallbacks", () => {
   let fake: FakeUpstream;
   let tierd: Tierd;
