@@ -362,7 +362,7 @@ export const configSchema = z.strictObject({
   /** The local and LLM classifiers and the thresholds that map scores to tiers. */
   classifier: classifierSchema.default(classifierSchema.parse({})),
   usage: usageSchema.default(usageSchema.parse({})),
-  /** Caller authentication by API key (see README "Callers, budgets and limits"). */
+  /** Caller authentication by API key (see README "Callers, keys, budgets and limits"). */
   auth: authSchema.default(authSchema.parse({})),
   /** Named spending caps that keys refer to. */
   budgets: z.record(z.string().min(1), budgetSchema).default({}),
