@@ -93,6 +93,7 @@ deployments:
   frontier-1: { model: anthropic/claude-opus-4-7, base_url: ${fake.url}, api_key: k }
 tiers: { nano: { deployments: [nano-1] }, mid: { deployments: [mid-1] }, frontier: { deployments: [frontier-1] } }
 usage: ${usage}
+auth: { enabled: false }
 `;
   const dir = mkdtempSync(join(tmpdir(), "tierd-bench-"));
   const n = 3_000;

@@ -9,15 +9,23 @@ import { file_grpc_health_v1_health, Health, HealthCheckResponse_ServingStatus }
 import { file_grpc_reflection_v1_reflection } from "../gen/grpc/reflection/v1/reflection_pb.js";
 import { file_grpc_reflection_v1alpha_reflection } from "../gen/grpc/reflection/v1alpha/reflection_pb.js";
 import { AdminService, file_tierd_v1_admin } from "../gen/tierd/v1/admin_pb.js";
+import { file_tierd_v1_errors } from "../gen/tierd/v1/errors_pb.js";
 import { file_tierd_v1_router, RouterService } from "../gen/tierd/v1/router_pb.js";
 import { startCache, type RunningCache } from "./cache/index.js";
+import { createCallerGate } from "./admission/index.js";
+import { authProblemsAt, createAuthenticator } from "./auth/index.js";
+import { createBudgets } from "./budget/index.js";
 import { ConfigError, EMBEDDED_CONFIG_NAME, loadConfig, parseConfig, type Config } from "./config/index.js";
 import { createLogger, type Logger } from "./core/log.js";
+import { openCounters, type Counters } from "./counters/index.js";
+import { createInputLimits } from "./limits/index.js";
 import { createConfiguredDecider } from "./policy/index.js";
 import { Tier } from "./core/types.js";
 import { createProvider, type Provider } from "./provider/index.js";
+import { createRateLimits } from "./ratelimit/index.js";
 import { combineObservers, createRouter, newRequestId, type RouteObserver, type Router } from "./router/index.js";
 import { adminServiceImpl } from "./server/admin-service.js";
+import { authInterceptor } from "./server/auth-interceptor.js";
 import { errorMappingInterceptor } from "./server/errors.js";
 import { createHealthState, healthServiceImpl, type HealthState } from "./server/health.js";
 import { listenHttp, type RunningHttpServer } from "./server/http-server.js";
@@ -61,6 +69,8 @@ export interface Tierd {
   readonly usage: RunningLedger | undefined;
   /** The response cache and the shared verdict cache (cache.*). */
   readonly cache: RunningCache;
+  /** Budget and rate-limit counters, when authentication is on. */
+  readonly counters: Counters | undefined;
   /** Graceful stop: NOT_SERVING, drain for the grace period, then close. */
   close(graceMs?: number): Promise<void>;
 }
@@ -69,31 +79,43 @@ export interface Tierd {
 const SERVED_FILES: DescFile[] = [
   file_tierd_v1_router,
   file_tierd_v1_admin,
+  file_tierd_v1_errors,
   file_grpc_health_v1_health,
   file_grpc_reflection_v1_reflection,
   file_grpc_reflection_v1alpha_reflection,
 ];
 
 export async function startTierd(options: StartOptions = {}): Promise<Tierd> {
+  // What start-up has opened so far, closed in reverse if a later step fails.
+  const opened: (() => Promise<unknown>)[] = [];
+  try {
+    return await assemble(options, opened);
+  } catch (err) {
+    for (const close of opened.reverse()) await close().catch(() => undefined);
+    throw err;
+  }
+}
+
+async function assemble(options: StartOptions, opened: (() => Promise<unknown>)[]): Promise<Tierd> {
   const env = options.env ?? process.env;
   const embedded = options.config === undefined && options.configPath === undefined && options.configText === undefined;
   let demoUpstream: FakeUpstream | undefined;
   let configEnv = env;
   if (embedded && !env.TIERD_BASE_URL) {
-    demoUpstream = await startFakeUpstream({ record: false });
+    const demo = await startFakeUpstream({ record: false });
+    demoUpstream = demo;
+    opened.push(() => demo.close());
     configEnv = { ...env, TIERD_BASE_URL: demoUpstream.url };
   }
-  let config: Config;
-  try {
-    config =
-      options.config ??
-      (options.configText !== undefined
-        ? parseConfig(options.configText, options.configSource ?? "<config text>", configEnv)
-        : loadConfig({ ...(options.configPath === undefined ? {} : { path: options.configPath }), env: configEnv }));
-  } catch (err) {
-    await demoUpstream?.close();
-    throw err;
-  }
+  const config: Config =
+    options.config ??
+    (options.configText !== undefined
+      ? parseConfig(options.configText, options.configSource ?? "<config text>", configEnv)
+      : loadConfig({ ...(options.configPath === undefined ? {} : { path: options.configPath }), env: configEnv }));
+  const source = options.configPath ?? options.configSource ?? EMBEDDED_CONFIG_NAME;
+  const host = options.host ?? config.server.host;
+  const authProblems = authProblemsAt(config.auth, host);
+  if (authProblems.length > 0) throw new ConfigError(source, authProblems);
   const log = options.logger ?? createLogger({ level: config.log.level });
   if (demoUpstream) {
     log.warn(
@@ -102,35 +124,49 @@ export async function startTierd(options: StartOptions = {}): Promise<Tierd> {
     );
   }
 
-  const provider = createProvider({ config, configSource: options.configPath ?? options.configSource ?? EMBEDDED_CONFIG_NAME });
+  const provider = createProvider({ config, configSource: source });
+  opened.push(() => provider.close());
   const cache = await startCache({ config, prices: provider.prices, log });
-  let decider;
-  try {
-    decider = createConfiguredDecider({
-      config,
-      complete: (req, ctx) => provider.complete(Tier.NANO, req, ctx, { withinTier: true }),
-      configSource: options.configPath ?? options.configSource ?? EMBEDDED_CONFIG_NAME,
-      ...(cache.decisions === undefined ? {} : { cache: cache.decisions }),
-    });
-  } catch (err) {
-    await cache.close();
-    await provider.close();
-    await demoUpstream?.close();
-    throw err;
-  }
+  opened.push(() => cache.close());
+  const decider = createConfiguredDecider({
+    config,
+    complete: (req, ctx) => provider.complete(Tier.NANO, req, ctx, { withinTier: true }),
+    configSource: source,
+    ...(cache.decisions === undefined ? {} : { cache: cache.decisions }),
+  });
   let usage: RunningLedger | undefined;
   try {
     usage = config.usage.enabled ? await startUsageLedger({ config, prices: provider.prices, log }) : undefined;
   } catch (err) {
-    await cache.close();
-    await provider.close();
-    await demoUpstream?.close();
-    const reason = err instanceof Error ? err.message : String(err);
-    throw new ConfigError(options.configPath ?? options.configSource ?? EMBEDDED_CONFIG_NAME, [
-      { path: "usage.database_url", message: `cannot open the usage ledger (${reason}); fix the URL or set usage.enabled: false` },
+    throw new ConfigError(source, [
+      { path: "usage.database_url", message: `cannot open the usage ledger (${reasonOf(err)}); fix the URL or set usage.enabled: false` },
     ]);
   }
+  if (usage !== undefined) {
+    const ledger = usage;
+    opened.push(() => ledger.close(0));
+  }
+  // Budgets and rate limits belong to authenticated callers: no counters without auth.
+  let counters: Counters | undefined;
+  try {
+    counters = config.auth.enabled ? await openCounters(config.counters) : undefined;
+  } catch (err) {
+    throw new ConfigError(source, [{ path: "counters.redis_url", message: `cannot reach the counters store (${reasonOf(err)}); fix the URL or use counters.store: memory` }]);
+  }
+  if (counters !== undefined) {
+    const openedCounters = counters;
+    opened.push(() => openedCounters.close());
+  }
+  if (counters !== undefined) log.info("budget and rate-limit counters", { store: counters.location });
+  const gate =
+    counters === undefined
+      ? undefined
+      : createCallerGate({
+          rateLimits: createRateLimits({ config, store: counters.rateLimits, log }),
+          budgets: createBudgets({ config, prices: provider.prices, store: counters.budgets, log }),
+        });
   const telemetry = startTelemetry({ env, log, config, ...(options.telemetry === undefined ? {} : { providers: options.telemetry }) });
+  if (telemetry !== undefined) opened.push(() => telemetry.shutdown());
   if (telemetry !== undefined && usage !== undefined) telemetry.observeLedger(() => usage.ledger.stats());
   if (telemetry !== undefined && cache.responses !== undefined) telemetry.observeCache(() => cache.stats());
   const observers: RouteObserver[] = [...(usage === undefined ? [] : [usage.observer]), ...(telemetry === undefined ? [] : [telemetry.observer])];
@@ -140,6 +176,7 @@ export async function startTierd(options: StartOptions = {}): Promise<Tierd> {
     provider,
     ...(observer === undefined ? {} : { observer }),
     ...(cache.responses === undefined ? {} : { responseCache: cache.responses }),
+    ...(gate === undefined ? {} : { gate }),
   });
   const health = createHealthState([RouterService.typeName, AdminService.typeName, Health.typeName]);
   const shutdown = new AbortController();
@@ -147,7 +184,21 @@ export async function startTierd(options: StartOptions = {}): Promise<Tierd> {
   // default limit of 10 listeners would warn under any real concurrency.
   setMaxListeners(0, shutdown.signal);
   // Tracing outermost, so RPC spans see the status the caller gets.
-  const interceptors: Interceptor[] = [...(telemetry === undefined ? [] : [telemetry.interceptor]), errorMappingInterceptor(log)];
+  // Authentication inside the error mapping, so a refused key is a proper
+  // UNAUTHENTICATED and its RPC span says so.
+  const interceptors: Interceptor[] = [
+    ...(telemetry === undefined ? [] : [telemetry.interceptor]),
+    errorMappingInterceptor(log),
+    ...(config.auth.enabled
+      ? [
+          authInterceptor({
+            authenticator: createAuthenticator({ auth: config.auth }),
+            openServices: [Health.typeName, "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection"],
+            adminServices: [AdminService.typeName],
+          }),
+        ]
+      : []),
+  ];
   const reflection = createReflectionIndex(SERVED_FILES, [
     RouterService.typeName,
     AdminService.typeName,
@@ -157,7 +208,7 @@ export async function startTierd(options: StartOptions = {}): Promise<Tierd> {
   ]);
 
   const routes = (r: ConnectRouter) => {
-    r.service(RouterService, routerServiceImpl(router, { newRequestId }));
+    r.service(RouterService, routerServiceImpl(router, { newRequestId, limits: createInputLimits({ limits: config.limits }) }));
     r.service(AdminService, adminServiceImpl({ store: usage?.store, ledger: usage?.ledger, maxFrontierShare: config.usage.max_frontier_share }));
     r.service(Health, healthServiceImpl(health));
     registerReflection(r, reflection);
@@ -174,21 +225,15 @@ export async function startTierd(options: StartOptions = {}): Promise<Tierd> {
     shutdownSignal: shutdown.signal,
   });
 
-  let server: RunningHttpServer;
-  try {
-    server = await listenHttp({ host: options.host ?? config.server.host, port: options.port ?? config.server.port, handler, log });
-  } catch (err) {
-    await telemetry?.shutdown();
-    await usage?.close(0);
-    await cache.close();
-    await provider.close();
-    await demoUpstream?.close();
-    throw err;
+  const server: RunningHttpServer = await listenHttp({ host, port: options.port ?? config.server.port, handler, log });
+  if (config.auth.enabled) {
+    log.info("authentication on", { keys: config.auth.keys.length, revoked: config.auth.revoked.length });
+  } else {
+    log.info("authentication is off (auth.enabled: false): every caller is trusted. That is safe here only because tierd listens on loopback, where nothing beyond this machine can reach it", {
+      host: server.host,
+    });
   }
   log.info("tierd listening", { url: server.url, mode: config.mode, protocols: "grpc, grpc-web, connect" });
-  if (!isLoopback(server.host)) {
-    log.warn("tierd listens on a non-loopback address; make sure callers are authenticated", { host: server.host });
-  }
 
   let closing: Promise<void> | undefined;
   return {
@@ -201,6 +246,7 @@ export async function startTierd(options: StartOptions = {}): Promise<Tierd> {
     demoUpstream,
     usage,
     cache,
+    counters,
     close(graceMs = config.server.shutdown_grace_ms) {
       closing ??= (async () => {
         health.setAll(HealthCheckResponse_ServingStatus.NOT_SERVING);
@@ -212,6 +258,7 @@ export async function startTierd(options: StartOptions = {}): Promise<Tierd> {
         // period have queued their records, and this writes them all.
         await usage?.close(Math.max(5_000, graceMs));
         await cache.close();
+        await counters?.close();
         await provider.close();
         await demoUpstream?.close();
         await telemetry?.shutdown();
@@ -222,6 +269,6 @@ export async function startTierd(options: StartOptions = {}): Promise<Tierd> {
   };
 }
 
-function isLoopback(host: string): boolean {
-  return host === "127.0.0.1" || host === "::1" || host === "localhost" || host.startsWith("127.");
+function reasonOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }

@@ -5,17 +5,20 @@ import { startTierd } from "../app.js";
 import { ConfigError } from "../config/index.js";
 import { CLASSIFY_USAGE, classifyCommand } from "./classify.js";
 import { EXPORT_USAGE, runExport } from "./export-labels.js";
+import { hashKeyCommand } from "./hash-key.js";
 import { runLedgerCommand } from "./ledger-access.js";
 import { REPORT_USAGE, runReport } from "./report.js";
 
 const USAGE = `usage: tierd [serve] [--config FILE] [--host HOST] [--port PORT]
        tierd report | export-fewshot | export-labels [--help]
+       tierd hash-key [--new]
 
   serve      run the router (default). Config: --config FILE, else $TIERD_CONFIG,
              else the embedded default (demo upstream unless TIERD_BASE_URL is set).
   report          the usage report from the ledger
   export-fewshot  misrouted requests as few-shot examples (JSONL)
   export-labels   feedback as training labels (JSONL)
+  hash-key        the SHA-256 of an API key (read on stdin) for auth.keys; --new makes a key
 `;
 const FULL_USAGE = USAGE + "\n" + CLASSIFY_USAGE.replace(/^usage: /, "       ");
 
@@ -32,6 +35,8 @@ export async function main(argv: string[]): Promise<number> {
       return runLedgerCommand("export-fewshot", EXPORT_USAGE, () => runExport("fewshot", rest, process.env));
     case "export-labels":
       return runLedgerCommand("export-labels", EXPORT_USAGE, () => runExport("labels", rest, process.env));
+    case "hash-key":
+      return hashKeyCommand(rest);
     case "help":
     case "--help":
       process.stdout.write(FULL_USAGE);

@@ -45,4 +45,10 @@ tiers:
 fallbacks:
   - nano: [mid]
   - mid: [frontier]
+
+# Off, and said so: this default listens on loopback, where only processes
+# on this machine can call it (a non-loopback TIERD_HOST is refused). A
+# deployment that others reach writes a config file with auth.keys.
+auth:
+  enabled: false
 `;

@@ -15,6 +15,12 @@ export {
   type CooldownConfig,
   type UsageConfig,
   type CacheConfig,
+  type ApiKeyConfig,
+  type AuthConfig,
+  type BudgetConfig,
+  type RateLimitConfig,
+  type CountersConfig,
+  type LimitsConfig,
 } from "./schema.js";
 export { loadConfig, parseConfig, ConfigError, type ConfigProblem, type LoadConfigOptions } from "./load.js";
 export { EMBEDDED_CONFIG_NAME, EMBEDDED_CONFIG_YAML } from "./defaults.js";

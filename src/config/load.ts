@@ -5,6 +5,7 @@ import { configSchema, type Config } from "./schema.js";
 import { interpolateEnv, type InterpolationProblem } from "./interpolate.js";
 import { EMBEDDED_CONFIG_NAME, EMBEDDED_CONFIG_YAML } from "./defaults.js";
 import { crossCheckRouting } from "./routing-checks.js";
+import { crossCheckTrust } from "./trust-checks.js";
 
 export interface ConfigProblem {
   /** Dotted field path, e.g. `deployments.gpt-4o-mini.timeout_ms`. */
@@ -85,8 +86,9 @@ function describeIssue(issue: z.core.$ZodIssue): ConfigProblem {
     case "invalid_value":
       return { path, message: `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}${receivedOf(issue.input)}` };
     case "invalid_format":
-      // A pattern's own message says what is expected; "a valid regex" would not.
-      return { path, message: `expected ${issue.format === "regex" ? issue.message : `a valid ${issue.format}`}${receivedOf(issue.input)}` };
+      // A pattern's own message says what it wants; "a valid regex" would not.
+      if (issue.format === "regex") return { path, message: `${issue.message}${receivedOf(issue.input)}` };
+      return { path, message: `expected a valid ${issue.format}${receivedOf(issue.input)}` };
     default:
       return { path, message: issue.message };
   }
@@ -127,5 +129,6 @@ function crossCheck(config: Config): ConfigProblem[] {
     }
   });
   problems.push(...crossCheckRouting(config));
+  problems.push(...crossCheckTrust(config));
   return problems;
 }

@@ -212,7 +212,7 @@ export const usageSchema = z.strictObject({
    */
   database_url: z
     .string()
-    .regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, "sqlite:PATH, sqlite::memory: or postgres://...")
+    .regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, "expected sqlite:PATH, sqlite::memory: or postgres://...")
     .default("sqlite:.tierd/ledger.db"),
   /** Store the last user message as text; off: only its SHA-256 is stored. */
   store_prompts: z.boolean().default(false),
@@ -270,7 +270,7 @@ export const cacheSchema = z.strictObject({
   /** `redis://[user:password@]host:port[/db]` or `rediss://...`; unset: in memory. */
   redis_url: z
     .string()
-    .regex(/^rediss?:\/\/.+/, "redis://host:port or rediss://host:port")
+    .regex(/^rediss?:\/\/.+/, "expected redis://host:port or rediss://host:port")
     .optional(),
   /** Prepended to every Redis key, so tierd shares a Redis with others safely. */
   key_prefix: z.string().default("tierd:"),
@@ -280,6 +280,95 @@ export const cacheSchema = z.strictObject({
   decision_ttl_ms: positiveInt.default(7 * 24 * 3_600_000),
 });
 export type CacheConfig = z.infer<typeof cacheSchema>;
+/** SHA-256 of an API key as 64 hex digits (`tierd hash-key` prints it). */
+const sha256HexSchema = z
+  .string()
+  .regex(/^[0-9a-fA-F]{64}$/, "expected 64 hex digits: the SHA-256 of the key (tierd hash-key)")
+  .transform((hex) => hex.toLowerCase());
+
+/** One API key: who holds it and what it may do. The key itself is never in the file. */
+export const apiKeySchema = z.strictObject({
+  sha256: sha256HexSchema,
+  /** Caller id: replaces the request's caller.id, so the ledger records who really called. */
+  caller: z.string().min(1).max(128),
+  /** A label for logs and errors (e.g. "search-2026-05" during a rotation); never the key. */
+  name: z.string().min(1).max(128).optional(),
+  /** The caller's plan: replaces the request's caller.plan; plan rules match on it. */
+  plan: z.string().max(128).default(""),
+  /** Endpoints the key may call; a trailing `*` matches a prefix. */
+  endpoints: z.array(z.string().min(1)).min(1).default(["*"]),
+  /** Highest tier: a tier_override above it is refused, a decision above it is capped. */
+  max_tier: tierNameSchema.default("frontier"),
+  /** May call AdminService (usage reports, feedback, label export). */
+  admin: z.boolean().default(false),
+  /** Budgets (names under `budgets:`) this key's requests count against. */
+  budgets: z.array(z.string().min(1)).default([]),
+  /** Over budget: downgrade to a cheaper tier that fits, or refuse with RESOURCE_EXHAUSTED. */
+  on_budget_exceeded: z.enum(["downgrade", "refuse"]).default("refuse"),
+  /** A rate limit (a name under `rate_limits:`); none when unset. */
+  rate_limit: z.string().min(1).optional(),
+});
+export type ApiKeyConfig = z.infer<typeof apiKeySchema>;
+
+export const authSchema = z.strictObject({
+  /** On unless switched off here; off is allowed on a loopback address only. */
+  enabled: z.boolean().default(true),
+  keys: z.array(apiKeySchema).default([]),
+  /** SHA-256 digests of keys that must no longer work (wins over `keys`). */
+  revoked: z.array(sha256HexSchema).default([]),
+});
+export type AuthConfig = z.infer<typeof authSchema>;
+
+/** A spending cap in USD per UTC day and/or calendar month. */
+export const budgetSchema = z
+  .strictObject({
+    usd_per_day: z.number().positive().optional(),
+    usd_per_month: z.number().positive().optional(),
+    /** Only requests to these endpoints count (trailing `*`: prefix); all when unset. */
+    endpoints: z.array(z.string().min(1)).min(1).optional(),
+  })
+  .refine((b) => b.usd_per_day !== undefined || b.usd_per_month !== undefined, { message: "a budget needs usd_per_day and/or usd_per_month" });
+export type BudgetConfig = z.infer<typeof budgetSchema>;
+
+/** Token buckets per caller; each holds one minute's worth (the largest burst). */
+export const rateLimitSchema = z
+  .strictObject({
+    requests_per_minute: positiveInt.optional(),
+    /** Input plus output tokens. */
+    tokens_per_minute: positiveInt.optional(),
+  })
+  .refine((r) => r.requests_per_minute !== undefined || r.tokens_per_minute !== undefined, {
+    message: "a rate limit needs requests_per_minute and/or tokens_per_minute",
+  });
+export type RateLimitConfig = z.infer<typeof rateLimitSchema>;
+
+/** Where budget and rate-limit counters live: this process, or Redis for many replicas. */
+export const countersSchema = z.strictObject({
+  store: z.enum(["memory", "redis"]).default("memory"),
+  redis_url: z.string().regex(/^rediss?:\/\/.+/, "expected redis://host:port or rediss://host:port").default("redis://127.0.0.1:6379"),
+  /** Prepended to every key, so replicas of one deployment share counters and others do not. */
+  key_prefix: z.string().default("tierd:"),
+});
+export type CountersConfig = z.infer<typeof countersSchema>;
+
+/**
+ * Input limits, checked before anything else: a request beyond them is
+ * INVALID_ARGUMENT naming the field, and never reaches an upstream.
+ */
+export const limitsSchema = z.strictObject({
+  max_messages: positiveInt.default(256),
+  /** Characters of one message's content. */
+  max_message_chars: positiveInt.default(400_000),
+  /** Characters of all messages together (~250k tokens of English). */
+  max_input_chars: positiveInt.default(1_000_000),
+  /** The largest params.max_output_tokens a request may ask for. */
+  max_output_tokens: positiveInt.default(32_768),
+  /** Sent upstream when a request sets no max_output_tokens; budgets reserve it. */
+  default_output_tokens: positiveInt.default(4_096),
+  /** Entries of caller.metadata (recorded in the ledger). */
+  max_metadata_entries: nonNegativeInt.default(32),
+});
+export type LimitsConfig = z.infer<typeof limitsSchema>;
 
 export const configSchema = z.strictObject({
   server: serverSchema.default(serverSchema.parse({})),
@@ -322,6 +411,14 @@ export const configSchema = z.strictObject({
   usage: usageSchema.default(usageSchema.parse({})),
   /** The response cache and where classifier verdicts are shared (cache/). */
   cache: cacheSchema.default(cacheSchema.parse({})),
+  /** Caller authentication by API key (see README "Callers, keys, budgets and limits"). */
+  auth: authSchema.default(authSchema.parse({})),
+  /** Named spending caps that keys refer to. */
+  budgets: z.record(z.string().min(1), budgetSchema).default({}),
+  /** Named rate limits that keys refer to. */
+  rate_limits: z.record(z.string().min(1), rateLimitSchema).default({}),
+  counters: countersSchema.default(countersSchema.parse({})),
+  limits: limitsSchema.default(limitsSchema.parse({})),
 });
 
 export type Config = z.infer<typeof configSchema>;

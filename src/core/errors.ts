@@ -27,7 +27,20 @@ export interface TierdErrorOptions {
   attempts?: Attempt[];
   /** Set when a stream failed after content reached the caller. */
   streamFailure?: StreamFailureInfo;
+  /** The caller limit that refused the request, for resource_exhausted. */
+  limit?: LimitFacts;
   cause?: unknown;
+}
+
+/** A caller limit (rate limit or budget) that refused a request. */
+export interface LimitFacts {
+  kind: "requests_per_minute" | "tokens_per_minute" | "budget_day" | "budget_month";
+  /** The limit's name in the configuration. */
+  name: string;
+  /** Requests or tokens per minute, or pico-USD per budget window. */
+  limit: bigint;
+  /** Budgets: when the window ends (epoch ms). */
+  resetsAtMs?: number;
 }
 
 /** How much of a stream was delivered before it failed, and what it cost. */
@@ -47,6 +60,7 @@ export class TierdError extends Error {
   readonly retryAfterSeconds: number | undefined;
   readonly details: Record<string, unknown> | undefined;
   readonly attempts: Attempt[] | undefined;
+  readonly limit: LimitFacts | undefined;
   streamFailure: StreamFailureInfo | undefined;
 
   constructor(code: ErrorCode, message: string, options: TierdErrorOptions = {}) {
@@ -57,6 +71,7 @@ export class TierdError extends Error {
     this.details = options.details;
     this.attempts = options.attempts;
     this.streamFailure = options.streamFailure;
+    this.limit = options.limit;
   }
 }
 

@@ -57,12 +57,35 @@ export interface CompletionRequest extends ClassifyInput {
 }
 
 /**
+ * A caller as its API key identifies it (src/auth): who it is and what it
+ * may do. Absent when authentication is off.
+ */
+export interface Principal {
+  callerId: string;
+  plan: string;
+  /** The key's label for logs, or its digest's first 8 hex digits; never the key. */
+  keyName: string;
+  admin: boolean;
+  /** Endpoint patterns the key may call ("*" for all, a trailing * for a prefix). */
+  endpoints: readonly string[];
+  /** The highest tier the caller may use. */
+  maxTier: RoutableTier;
+  /** Names of the budgets its requests count against. */
+  budgets: readonly string[];
+  onBudgetExceeded: "downgrade" | "refuse";
+  /** Name of its rate limit, if any. */
+  rateLimit?: string;
+}
+
+/**
  * Per-call context handed down from the transport: the caller's
  * cancellation and the absolute deadline (epoch ms) when one was set.
  */
 export interface CallContext {
   signal: AbortSignal;
   deadlineAt?: number;
+  /** The authenticated caller, when authentication is on. */
+  principal?: Principal;
 }
 
 export interface DecisionStep {

@@ -79,6 +79,8 @@ export class ChainWalk {
   private readonly authRefused = new Set<string>();
   private retryAfterHintMs: number | undefined;
   private heldProbe: string | undefined;
+  /** The latest budget refusal: the caller's error when the walk ends on one. */
+  private budgetRefusal: TierdError | undefined;
 
   constructor(private readonly options: ChainWalkOptions) {
     this.fit = createRequestFit(options.request);
@@ -208,6 +210,12 @@ export class ChainWalk {
       this.options.retry,
       this.options.random,
     );
+    if (failure.retryAfterMs === undefined) {
+      // No word from the upstream on when to come back, but this failure may
+      // have opened the breaker: the caller can come back when it closes.
+      const openMs = cooldown.openForMs(name);
+      if (openMs > 0 && failure.errorClass === ErrorClass.RATE_LIMITED) this.noteRetryAfterHint(openMs);
+    }
     if (decision.retry && cooldown.isClosed(name)) {
       this.pendingDelayMs = decision.delayMs;
       return;
@@ -223,6 +231,23 @@ export class ChainWalk {
       attempt.detail = `${attempt.detail}; moving on: deployment entered cooldown`;
     }
     this.failedHere.set(name, failure.errorClass);
+  }
+
+  /**
+   * The caller's budget cannot cover this deployment: skipped without a call
+   * (no verdict on its health), and the walk goes on, cheaper or not.
+   */
+  refused(target: Target, refusal: TierdError): void {
+    if (target.probe) {
+      this.options.cooldown.release(target.deployment.name, true);
+      this.heldProbe = undefined;
+    }
+    const detail = refusal.limit === undefined ? "over budget" : `budget ${refusal.limit.name} cannot cover its worst case`;
+    this.skip(target.deployment, target.tier, ErrorClass.BUDGET, ErrorClass.BUDGET, detail);
+    this.failedHere.set(target.deployment.name, ErrorClass.BUDGET);
+    this.budgetRefusal = refusal;
+    this.current = undefined;
+    this.pendingDelayMs = undefined;
   }
 
   /**
@@ -265,6 +290,14 @@ export class ChainWalk {
       );
     }
     const summary = summarize(attempts);
+    if (last === ErrorClass.BUDGET && this.budgetRefusal !== undefined) {
+      const refusal = this.budgetRefusal;
+      return new TierdError("resource_exhausted", `${refusal.message} (${summary})`, {
+        attempts,
+        ...(refusal.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: refusal.retryAfterSeconds }),
+        ...(refusal.limit === undefined ? {} : { limit: refusal.limit }),
+      });
+    }
     if (last === ErrorClass.RATE_LIMITED) {
       return new TierdError("resource_exhausted", `every deployment in the fallback chain is rate limited (${summary})`, { attempts, ...hint });
     }

@@ -35,6 +35,8 @@ export interface CooldownTracker {
   release(name: string, probe: boolean): void;
   /** True when calls go through without being a probe. */
   isClosed(name: string): boolean;
+  /** Time left before the deployment takes a call again (a probe); 0 when it would now. */
+  openForMs(name: string): number;
   /** The configured cooldown, the longest a trip lasts by default. */
   readonly cooldownMs: number;
 }
@@ -134,6 +136,10 @@ export function createCooldownTracker(options: CooldownTrackerOptions): Cooldown
     },
     isClosed(name) {
       return states.get(name)?.openUntil === undefined;
+    },
+    openForMs(name) {
+      const until = states.get(name)?.openUntil;
+      return until === undefined ? 0 : Math.max(0, until - clock());
     },
     cooldownMs,
   };

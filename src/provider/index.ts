@@ -8,3 +8,4 @@ export { createCooldownTracker, countsTowardCooldown, type CooldownTracker, type
 export { orderDeployments } from "./deployment-order.js";
 export { createLatencyTracker, type LatencyTracker } from "./latency-tracker.js";
 export { maxTokensParamOf } from "./chat-request.js";
+export type { SpendGuard, SpendHold, SpendTarget } from "./spend-guard.js";

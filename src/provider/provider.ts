@@ -22,6 +22,7 @@ import { orderDeployments } from "./deployment-order.js";
 import { fallbackChain, fallbackMapOf, NAME_OF_TIER } from "./fallback-chain.js";
 import { createLatencyTracker, type LatencyTracker } from "./latency-tracker.js";
 import { costOf, createPriceTable, type PriceTable } from "./pricing.js";
+import type { SpendGuard, SpendHold } from "./spend-guard.js";
 import { MalformedResponseError, TruncatedStreamError } from "./upstream-error.js";
 
 export type ProviderStreamEvent = { kind: "delta"; content: string } | { kind: "done"; completion: Completion };
@@ -33,7 +34,7 @@ export interface Provider {
    * A streamed completion. Falls back until the first delta is yielded; after
    * that a failure throws TierdError("unavailable") with `streamFailure`.
    */
-  stream(tier: RoutableTier, request: CompletionRequest, ctx: CallContext): AsyncGenerator<ProviderStreamEvent, void, undefined>;
+  stream(tier: RoutableTier, request: CompletionRequest, ctx: CallContext, options?: CallOptions): AsyncGenerator<ProviderStreamEvent, void, undefined>;
   readonly prices: PriceTable;
   close(): Promise<void>;
 }
@@ -45,6 +46,10 @@ export interface CallOptions {
    * quietly escalate to a pricier tier.
    */
   withinTier?: boolean;
+  /** The highest tier the walk may reach: fallbacks stop below a caller's limit. */
+  maxTier?: RoutableTier;
+  /** Holds each attempt's worst-case cost against the caller's budgets. */
+  spend?: SpendGuard;
 }
 
 /** What createProvider returns: a Provider, plus its breakers for inspection (health, tests). */
@@ -83,9 +88,9 @@ export function createProvider(options: ProviderOptions): ProviderWithCooldown {
   const secrets = Object.values(config.deployments).map((d) => d.api_key).filter((k) => k !== "");
   const fallbacks = fallbackMapOf(config.fallbacks);
 
-  const walkFor = (tier: RoutableTier, request: CompletionRequest, ctx: CallContext, mode: CallMode, withinTier = false) =>
+  const walkFor = (tier: RoutableTier, request: CompletionRequest, ctx: CallContext, mode: CallMode, options: CallOptions) =>
     new ChainWalk({
-      chain: withinTier ? [tier] : fallbackChain(tier, fallbacks),
+      chain: options.withinTier ? [tier] : fallbackChain(tier, fallbacks).filter((t) => options.maxTier === undefined || t <= options.maxTier),
       deploymentsOf: (t) => {
         const tierConfig = config.tiers[NAME_OF_TIER[t]];
         return orderDeployments(
@@ -113,10 +118,23 @@ export function createProvider(options: ProviderOptions): ProviderWithCooldown {
     cacheHit: false,
   });
 
+  /** The attempt's budget hold; undefined when the walk must skip this target. */
+  const holdFor = async (spend: SpendGuard | undefined, walk: ChainWalk, target: Target, request: CompletionRequest): Promise<Held | undefined> => {
+    if (spend === undefined) return NOT_HELD;
+    const hold: SpendHold = await spend.reserve({ deployment: target.deployment.name, model: target.deployment.config.model, tier: target.tier }, request);
+    if (hold.kind === "refused") {
+      walk.refused(target, hold.error);
+      return undefined;
+    }
+    return createHeld(hold.settle);
+  };
+
   async function complete(tier: RoutableTier, request: CompletionRequest, ctx: CallContext, options: CallOptions = {}): Promise<Completion> {
-    const walk = walkFor(tier, request, ctx, "unary", options.withinTier);
+    const walk = walkFor(tier, request, ctx, "unary", options);
     try {
       for (let target = await walk.next(); target !== undefined; target = await walk.next()) {
+        const held = await holdFor(options.spend, walk, target, request);
+        if (held === undefined) continue;
         const { deployment } = target;
         const started = clock();
         const attempt = attemptSignal(ctx, { timeoutMs: deployment.config.timeout_ms, now: now() });
@@ -131,11 +149,15 @@ export function createProvider(options: ProviderOptions): ProviderWithCooldown {
           walk.healthy(target);
           latency.observe(latencyKey(deployment.name, "unary"), latencyMs);
           walk.succeeded(target, latencyMs);
-          return completionOf(target, content, choice.finish_reason, usage, walk.attempts);
+          const completion = completionOf(target, content, choice.finish_reason, usage, walk.attempts);
+          await held.settle(completion.costPicoUsd);
+          return completion;
         } catch (err) {
           walk.failed(target, failureOf(err, attempt, ctx, secrets), clock() - started);
         } finally {
           attempt.dispose();
+          // A failed attempt bills nothing; settle is a no-op after a success.
+          await held.settle(0n);
         }
       }
       throw walk.exhausted();
@@ -144,15 +166,21 @@ export function createProvider(options: ProviderOptions): ProviderWithCooldown {
     }
   }
 
-  async function* stream(tier: RoutableTier, request: CompletionRequest, ctx: CallContext): AsyncGenerator<ProviderStreamEvent, void, undefined> {
-    const walk = walkFor(tier, request, ctx, "stream");
+  async function* stream(tier: RoutableTier, request: CompletionRequest, ctx: CallContext, options: CallOptions = {}): AsyncGenerator<ProviderStreamEvent, void, undefined> {
+    const walk = walkFor(tier, request, ctx, "stream", options);
     let attempt: AttemptSignal | undefined;
+    let held: Held = NOT_HELD;
+    let reader: StreamReader | undefined;
+    let answering: Target | undefined;
     try {
       // Phase 1: until a first content token, any failure may fall back.
       let live: { target: Target; reader: StreamReader; first: string | undefined; started: number; signal: AttemptSignal } | undefined;
       while (live === undefined) {
         const target = await walk.next();
         if (target === undefined) throw walk.exhausted();
+        const hold = await holdFor(options.spend, walk, target, request);
+        if (hold === undefined) continue;
+        held = hold;
         const { deployment } = target;
         const started = clock();
         attempt = attemptSignal(ctx, { timeoutMs: deployment.config.timeout_ms, ttftMs: deployment.config.ttft_timeout_ms, now: now() });
@@ -161,12 +189,15 @@ export function createProvider(options: ProviderOptions): ProviderWithCooldown {
           const body = chatBody(request, deployment.config, true) as unknown as ChatCompletionCreateParamsStreaming;
           const upstream = await deployment.client.chat.completions.create(body, { signal: attempt.signal });
           midStream = true;
-          const reader = new StreamReader(upstream[Symbol.asyncIterator](), attempt);
+          reader = new StreamReader(upstream[Symbol.asyncIterator](), attempt);
           live = { target, reader, first: await reader.nextContent(), started, signal: attempt };
+          answering = target;
         } catch (err) {
           walk.failed(target, failureOf(err, attempt, ctx, secrets, midStream), clock() - started);
           attempt.dispose();
           attempt = undefined;
+          reader = undefined;
+          await held.settle(0n);
         }
       }
 
@@ -174,27 +205,38 @@ export function createProvider(options: ProviderOptions): ProviderWithCooldown {
       // into a half-sent answer. Chunks are pulled only as fast as the caller
       // reads them, so a slow reader slows the upstream (TCP backpressure)
       // instead of growing a buffer here.
-      const { target, reader, started, signal } = live;
+      const { target, started, signal } = live;
+      const liveReader = live.reader;
       signal.firstToken();
       walk.healthy(target);
       latency.observe(latencyKey(target.deployment.name, "stream"), clock() - started);
       try {
-        for (let text = live.first; text !== undefined; text = await reader.nextContent()) {
-          reader.deltas++;
-          reader.content += text;
+        for (let text = live.first; text !== undefined; text = await liveReader.nextContent()) {
+          liveReader.deltas++;
+          liveReader.content += text;
           yield { kind: "delta", content: text };
         }
       } catch (err) {
         const failure = failureOf(err, signal, ctx, secrets, true);
         walk.failedAfterDelivery(target, failure, clock() - started);
-        throw streamFailure(target, failure.errorClass, failure.detail, reader, request, walk);
+        const error = streamFailure(target, failure.errorClass, failure.detail, liveReader, request, walk);
+        await held.settle(error.streamFailure!.costPicoUsd);
+        throw error;
       }
-      const usage = usageOf(reader.usage, request, reader.content);
+      const usage = usageOf(liveReader.usage, request, liveReader.content);
       walk.succeeded(target, clock() - started);
-      yield { kind: "done", completion: completionOf(target, reader.content, reader.finish, usage, walk.attempts) };
+      const completion = completionOf(target, liveReader.content, liveReader.finish, usage, walk.attempts);
+      await held.settle(completion.costPicoUsd);
+      yield { kind: "done", completion };
     } finally {
       attempt?.dispose();
       walk.dispose();
+      // The caller stopped reading mid-stream: the budget keeps what was
+      // delivered (estimated), never less than the ledger can bill.
+      if (!held.settled) {
+        const delivered = reader !== undefined && answering !== undefined ? costOf(usageOf(reader.usage, request, reader.content), prices.priceOf(answering.deployment.config.model)) : 0n;
+        await held.settle(delivered);
+      }
     }
   }
 
@@ -266,3 +308,25 @@ class StreamReader {
     }
   }
 }
+
+/** A budget hold as the provider uses it: settled at most once, and a settled flag for cleanup. */
+interface Held {
+  readonly settled: boolean;
+  settle(costPicoUsd: bigint): Promise<void>;
+}
+
+function createHeld(settle: (costPicoUsd: bigint) => Promise<void>): Held {
+  let settled = false;
+  return {
+    get settled() {
+      return settled;
+    },
+    async settle(cost) {
+      if (settled) return;
+      settled = true;
+      await settle(cost);
+    },
+  };
+}
+
+const NOT_HELD: Held = { settled: true, settle: async () => undefined };

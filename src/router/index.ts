@@ -9,3 +9,4 @@ export {
   type RequestStart,
   type RouteObserver,
 } from "./observer.js";
+export type { GateTicket, RequestGate } from "./gate.js";

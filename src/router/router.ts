@@ -16,7 +16,8 @@ import {
 } from "../core/types.js";
 import { replayCompletion, type ResponseCache } from "../cache/index.js";
 import type { TierDecider } from "../policy/index.js";
-import type { Provider } from "../provider/index.js";
+import type { CallOptions, Provider } from "../provider/index.js";
+import type { GateTicket, RequestGate } from "./gate.js";
 import { failureOf, type RequestKind, type RequestObservation, type RequestOutcome, type RouteObserver } from "./observer.js";
 
 export interface Router {
@@ -34,10 +35,12 @@ export interface RouterOptions {
   observer?: RouteObserver;
   /** Answers repeated requests without an upstream call (cache/). */
   responseCache?: ResponseCache;
+  /** The caller's limits: rate limits, tier cap, budgets (src/admission). */
+  gate?: RequestGate;
 }
 
 export function createRouter(options: RouterOptions): Router {
-  const { decider, provider, observer, responseCache } = options;
+  const { decider, provider, observer, responseCache, gate } = options;
   const clock = options.clock ?? monotonicNow;
 
   /** One request's observation: its start and the facts every outcome shares. */
@@ -45,9 +48,19 @@ export function createRouter(options: RouterOptions): Router {
     const startedAt = preciseWallNow();
     const started = clock();
     const observation: RequestObservation | undefined = observer?.begin({ kind, request, startedAt });
+    let ticket: GateTicket | undefined;
     return {
       started,
+      /** The caller's limits before any work (may throw). */
+      async admit(ctx: CallContext) {
+        ticket = await gate?.admit(kind, request, ctx);
+      },
+      /** The decision as the caller's limits leave it, and how to call the provider. */
+      plan(decision: Decision): Promise<{ decision: Decision; call: CallOptions }> {
+        return ticket === undefined ? Promise.resolve({ decision, call: {} }) : ticket.plan(decision);
+      },
       async end(facts: Omit<RequestOutcome, "kind" | "request" | "startedAt" | "latencyMs">, endedAt = clock()) {
+        ticket?.close(facts.usage);
         const pending = observation?.end({ kind, request, startedAt, latencyMs: roundMs(endedAt - started), ...facts });
         if (pending !== undefined) await pending;
       },
@@ -57,11 +70,13 @@ export function createRouter(options: RouterOptions): Router {
   return {
     async classify(input, ctx) {
       const o = observe("classify", input);
-      let decision: Decision;
+      let decision: Decision | undefined;
       try {
+        await o.admit(ctx);
         decision = await decider.decide(input, ctx);
+        ({ decision } = await o.plan(decision));
       } catch (err) {
-        await o.end(failedFacts(err, undefined, ctx));
+        await o.end(failedFacts(err, decision, ctx));
         throw err;
       }
       await o.end({ decision, attempts: [], usage: ZERO_USAGE, costPicoUsd: 0n });
@@ -73,8 +88,11 @@ export function createRouter(options: RouterOptions): Router {
       let decision: Decision | undefined;
       let completion: Completion;
       try {
+        await o.admit(ctx);
         decision = await decider.decide(request, ctx);
-        completion = (await responseCache?.lookup(decision.tier, request)) ?? (await provider.complete(decision.tier, request, ctx));
+        let call: CallOptions;
+        ({ decision, call } = await o.plan(decision));
+        completion = (await responseCache?.lookup(decision.tier, request)) ?? (await provider.complete(decision.tier, request, ctx, call));
         responseCache?.store(request, completion);
       } catch (err) {
         await o.end(failedFacts(err, decision, ctx));
@@ -94,10 +112,13 @@ export function createRouter(options: RouterOptions): Router {
       let firstTokenWallAt: number | undefined;
       let summaryAt: number | undefined;
       try {
+        await o.admit(ctx);
         decision = await decider.decide(request, ctx);
+        let call: CallOptions;
+        ({ decision, call } = await o.plan(decision));
         yield { kind: "decision", decision };
         const hit = await responseCache?.lookup(decision.tier, request);
-        for await (const event of hit === undefined ? provider.stream(decision.tier, request, ctx) : replayCompletion(hit)) {
+        for await (const event of hit === undefined ? provider.stream(decision.tier, request, ctx, call) : replayCompletion(hit)) {
           if (event.kind === "delta") {
             if (firstTokenAt === undefined) {
               firstTokenAt = clock();

@@ -2,9 +2,11 @@
 // Connect Code, stream failures carry a StreamFailure detail, and anything
 // unexpected is logged and answered as Internal without leaking internals.
 import { create } from "@bufbuild/protobuf";
+import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
+import { LimitExceededSchema, LimitKind, RetryInfoSchema } from "../../gen/tierd/v1/errors_pb.js";
 import { StreamFailureSchema } from "../../gen/tierd/v1/router_pb.js";
-import { isTierdError, type ErrorCode } from "../core/errors.js";
+import { isTierdError, type ErrorCode, type LimitFacts } from "../core/errors.js";
 import type { Logger } from "../core/log.js";
 import { streamFailureToProto } from "./convert.js";
 
@@ -26,14 +28,41 @@ export function toConnectError(reason: unknown, log: Logger): ConnectError {
   if (reason instanceof ConnectError) return reason;
   if (isTierdError(reason)) {
     const metadata = new Headers();
-    if (reason.retryAfterSeconds !== undefined) metadata.set("retry-after", String(Math.ceil(reason.retryAfterSeconds)));
-    const details = reason.streamFailure
-      ? [{ desc: StreamFailureSchema, value: create(StreamFailureSchema, streamFailureToProto(reason.streamFailure)) }]
-      : [];
+    const details: ConstructorParameters<typeof ConnectError>[3] = [];
+    if (reason.retryAfterSeconds !== undefined) {
+      // Whole seconds in the header (RFC 9110 delay-seconds); the detail keeps milliseconds.
+      metadata.set("retry-after", String(Math.max(1, Math.ceil(reason.retryAfterSeconds))));
+      details.push({ desc: RetryInfoSchema, value: create(RetryInfoSchema, { retryDelay: durationOf(reason.retryAfterSeconds) }) });
+    }
+    if (reason.limit !== undefined) details.push({ desc: LimitExceededSchema, value: create(LimitExceededSchema, limitToProto(reason.limit)) });
+    if (reason.streamFailure) {
+      details.push({ desc: StreamFailureSchema, value: create(StreamFailureSchema, streamFailureToProto(reason.streamFailure)) });
+    }
     return new ConnectError(reason.message, CODE_OF[reason.code], metadata, details);
   }
   log.error("unexpected error", { error: reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason) });
   return new ConnectError("internal error; see the server log", Code.Internal);
+}
+
+const LIMIT_KIND: Record<LimitFacts["kind"], LimitKind> = {
+  requests_per_minute: LimitKind.REQUESTS_PER_MINUTE,
+  tokens_per_minute: LimitKind.TOKENS_PER_MINUTE,
+  budget_day: LimitKind.BUDGET_DAY,
+  budget_month: LimitKind.BUDGET_MONTH,
+};
+
+function limitToProto(limit: LimitFacts) {
+  return {
+    kind: LIMIT_KIND[limit.kind],
+    name: limit.name,
+    limit: limit.limit,
+    ...(limit.resetsAtMs === undefined ? {} : { resetsAt: timestampFromMs(limit.resetsAtMs) }),
+  };
+}
+
+function durationOf(seconds: number) {
+  const ms = Math.max(0, Math.round(seconds * 1000));
+  return { seconds: BigInt(Math.floor(ms / 1000)), nanos: (ms % 1000) * 1_000_000 };
 }
 
 /** Maps errors of unary calls and of every message of a stream. */

@@ -3,7 +3,9 @@
 // It speaks the Chat Completions API (JSON and SSE streaming) and injects
 // faults per request, either from rules the test installs (`inject`) or from
 // a directive inside the last user message, `[[fake:{"status":503}]]`, which
-// lets callers in any language script a fault end to end.
+// lets callers in any language script a fault end to end. A directive with a
+// "model" field applies to that model only, so one message can fault one
+// tier and let its fallback answer.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 
@@ -38,7 +40,7 @@ export interface Fault {
   noUsage?: boolean;
   /** Answer with this text instead of the simulated one. */
   content?: string;
-  /** Answer with this many bytes of filler text (large answers, backpressure tests). */
+  /** Answer with this many bytes of filler text, ignoring max_tokens (large answers, backpressure tests). */
   contentBytes?: number;
   /** Report this many prompt tokens as read from the provider's cache. */
   cachedTokens?: number;
@@ -118,7 +120,7 @@ export interface FakeUpstream {
   close(): Promise<void>;
 }
 
-const DIRECTIVE = /\[\[fake:(\{.*?\})\]\]/s;
+const DIRECTIVES = /\[\[fake:(\{.*?\})\]\]/gs;
 
 export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Promise<FakeUpstream> {
   const rules: { model: string | RegExp | undefined; times: number; fault: Fault }[] = [];
@@ -176,7 +178,7 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
     inFlight++;
     res.once("close", () => inFlight--);
     const messages = body.messages.map((m) => ({ role: String(m.role), content: textOf(m.content) }));
-    const fault = { ...takeRule(body.model), ...directiveOf(messages) };
+    const fault = { ...takeRule(body.model), ...directiveOf(messages, body.model) };
     const hasFault = Object.keys(fault).length > 0;
     if (record) {
       requests.push({
@@ -225,8 +227,11 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
         ? filler(fault.contentBytes)
         : (fault.content ?? (options.reply ? options.reply(body) : simulatedAnswer(body, messages)));
     let finishReason = "stop";
-    if (maxTokens !== undefined && approxTokens(content) > maxTokens) {
-      content = content.split(" ").slice(0, Math.max(1, maxTokens)).join(" ");
+    // contentBytes asks for that many bytes whatever max_tokens says (large-answer tests).
+    if (maxTokens !== undefined && fault.contentBytes === undefined && approxTokens(content) > maxTokens) {
+      // Like a real provider, never bill more output tokens than max_tokens:
+      // budgets reserve exactly that bound.
+      content = content.split(" ").slice(0, Math.max(1, maxTokens)).join(" ").slice(0, Math.max(1, maxTokens) * 4);
       finishReason = "length";
     }
     const reasoning = fault.reasoningTokens ?? 0;
@@ -321,24 +326,33 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
 /** A deterministic answer that depends on model and prompt. */
 function simulatedAnswer(body: ChatRequestBody, messages: { role: string; content: string }[]): string {
   const last = [...messages].reverse().find((m) => m.role === "user")?.content ?? "";
-  const topic = last.replace(DIRECTIVE, "").split(/\s+/).filter(Boolean).slice(0, 12).join(" ");
+  const topic = last.replace(DIRECTIVES, "").split(/\s+/).filter(Boolean).slice(0, 12).join(" ");
   if (body.response_format?.type === "json_object") {
     return JSON.stringify({ answer: `simulated answer from ${body.model}`, topic });
   }
   return `Simulated answer from ${body.model}: this is a stand-in reply about "${topic}". No real model was called.`;
 }
 
-function directiveOf(messages: { role: string; content: string }[]): Fault {
+/**
+ * The fault of the first directive in the last user message that applies to
+ * `model`: one without a "model" field, or one naming exactly this model.
+ */
+function directiveOf(messages: { role: string; content: string }[], model: string): Fault {
   for (let i = messages.length - 1; i >= 0; i--) {
     const m = messages[i]!;
     if (m.role !== "user") continue;
-    const match = DIRECTIVE.exec(m.content);
-    if (!match) return {};
-    try {
-      return JSON.parse(match[1]!) as Fault;
-    } catch {
-      return {};
+    for (const match of m.content.matchAll(DIRECTIVES)) {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(match[1]!);
+      } catch {
+        continue;
+      }
+      if (typeof parsed !== "object" || parsed === null) continue;
+      const { model: only, ...fault } = parsed as Fault & { model?: unknown };
+      if (only === undefined || only === model) return fault;
     }
+    return {};
   }
   return {};
 }

@@ -54,6 +54,8 @@ tiers:
   frontier: { deployments: [frontier-1] }
 usage:
   database_url: "sqlite::memory:"
+auth:
+  enabled: false
 `;
 }
 

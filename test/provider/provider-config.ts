@@ -46,6 +46,7 @@ export function providerYaml(spec: ProviderTestSpec = {}): string {
     ...(spec.cooldown ? { cooldown: spec.cooldown } : {}),
     ...(spec.fallbacks ? { fallbacks: spec.fallbacks } : {}),
     pricing,
+    auth: { enabled: false },
   };
   return stringify(config);
 }

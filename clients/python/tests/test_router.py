@@ -136,6 +136,30 @@ class RouterServiceOverGrpc(unittest.TestCase):
         self.assertEqual(caught.exception.code(), grpc.StatusCode.DEADLINE_EXCEEDED)
         self.assertLess(time.monotonic() - started, 4)
 
+
+class UpstreamFaultsOverGrpc(unittest.TestCase):
+    """Faults on every deployment open their breakers for cooldown_ms (15 s in
+    the embedded default), which would turn every later call into UNAVAILABLE:
+    each of these tests gets a tierd of its own."""
+
+    def setUp(self):
+        self.proc = None
+        addr = os.environ.get("TIERD_ADDR")
+        if not addr:
+            self.proc, addr = start_tierd()
+        self.channel = grpc.insecure_channel(addr)
+        self.stub = router_pb2_grpc.RouterServiceStub(self.channel)
+
+    def tearDown(self):
+        self.channel.close()
+        if self.proc is not None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+            self.proc.stderr.close()
+
     def test_every_deployment_failing_is_unavailable(self):
         # The directive makes the demo upstream fail every deployment, so the
         # whole fallback chain is walked before the caller hears of it.

@@ -10,4 +10,5 @@ export {
 } from "./client.js";
 export { isRetryable, retryAfterMs, type RetryOptions } from "./retry.js";
 export * from "./gen/tierd/v1/router_pb.js";
+export { LimitExceededSchema, LimitKind, RetryInfoSchema, type LimitExceeded, type RetryInfo } from "./gen/tierd/v1/errors_pb.js";
 export { Code, ConnectError } from "@connectrpc/connect";

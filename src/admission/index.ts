@@ -1,0 +1,1 @@
+export { createCallerGate, type CallerGateOptions } from "./caller-gate.js";

@@ -1,0 +1,30 @@
+// The budget and rate-limit stores the config asks for: in this process, or
+// in Redis shared by every replica.
+import { createMemoryBudgetStore, createRedisBudgetStore, type BudgetStore } from "../budget/index.js";
+import type { CountersConfig } from "../config/index.js";
+import { createMemoryRateLimitStore, createRedisRateLimitStore, type RateLimitStore } from "../ratelimit/index.js";
+import { connectRedisCounters } from "./redis.js";
+
+export interface Counters {
+  budgets: BudgetStore;
+  rateLimits: RateLimitStore;
+  /** Secret-free description, for logs. */
+  location: string;
+  close(): Promise<void>;
+}
+
+export async function openCounters(config: CountersConfig): Promise<Counters> {
+  if (config.store === "memory") {
+    const budgets = createMemoryBudgetStore();
+    const rateLimits = createMemoryRateLimitStore();
+    return { budgets, rateLimits, location: "memory", close: async () => void (await Promise.all([budgets.close(), rateLimits.close()])) };
+  }
+  const redis = await connectRedisCounters({ url: config.redis_url, keyPrefix: config.key_prefix });
+  const url = new URL(config.redis_url);
+  return {
+    budgets: createRedisBudgetStore(redis),
+    rateLimits: createRedisRateLimitStore(redis),
+    location: `redis ${url.hostname}:${url.port || "6379"} prefix ${JSON.stringify(config.key_prefix)}`,
+    close: () => redis.close(),
+  };
+}

@@ -1,0 +1,1 @@
+export { createInputLimits, type InputLimits, type InputLimitsOptions } from "./input-limits.js";
