@@ -1,10 +1,10 @@
 // `tierd classify` as users run it: a child process over real files.
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { baseConfigYaml } from "../helpers/tierd.js";
 
 const run = promisify(execFile);
@@ -21,6 +21,7 @@ async function classify(args: string[]): Promise<{ code: number; stdout: string;
 
 describe("tierd classify", () => {
   const dir = mkdtempSync(join(tmpdir(), "tierd-classify-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const config = join(dir, "tierd.yaml");
   writeFileSync(
     config,

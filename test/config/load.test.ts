@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -74,9 +74,9 @@ describe("config loader", () => {
     const dir = mkdtempSync(join(tmpdir(), "tierd-config-"));
     const file = join(dir, "tierd.yaml");
     writeFileSync(file, base + "\nmode: turbo\n");
-    const err = (await run("node", ["bin/tierd.js", "serve", "--config", file, "--port", "0"], { timeout: 15_000 }).catch(
-      (e: unknown) => e,
-    )) as { code: number; stderr: string };
+    const err = (await run("node", ["bin/tierd.js", "serve", "--config", file, "--port", "0"], { timeout: 15_000 })
+      .catch((e: unknown) => e)
+      .finally(() => rmSync(dir, { recursive: true, force: true }))) as { code: number; stderr: string };
     expect(err.code).toBe(1);
     expect(err.stderr).toContain(file);
     expect(err.stderr).toContain('mode: expected one of "enforce", "shadow", "rules-only", got "turbo"');

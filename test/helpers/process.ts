@@ -1,7 +1,7 @@
 // Runs `tierd serve` as a child process, the way operators run it, and waits
 // for its "listening" log line to learn the port.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -12,8 +12,15 @@ export interface TierdProcess {
   exited: Promise<number | null>;
 }
 
+/** Config files written for this test process, removed when it exits. */
+const tempDirs: string[] = [];
+process.once("exit", () => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+
 export function writeTempConfig(yaml: string): string {
   const dir = mkdtempSync(join(tmpdir(), "tierd-test-"));
+  tempDirs.push(dir);
   const file = join(dir, "tierd.yaml");
   writeFileSync(file, yaml);
   return file;
