@@ -120,9 +120,12 @@ export function createProvider(options: ProviderOptions): ProviderWithCooldown {
         const { deployment } = target;
         const started = clock();
         const attempt = attemptSignal(ctx, { timeoutMs: deployment.config.timeout_ms, now: now() });
+        let answered = false;
         try {
           const body = chatBody(request, deployment.config, false) as unknown as ChatCompletionCreateParamsNonStreaming;
           const response = await deployment.client.chat.completions.create(body, { signal: attempt.signal });
+          // The SDK parsed the whole body: the upstream request is over.
+          answered = true;
           const choice = response.choices?.[0];
           if (choice?.message === undefined) throw new MalformedResponseError("no choices");
           const content = choice.message.content ?? "";
@@ -135,7 +138,7 @@ export function createProvider(options: ProviderOptions): ProviderWithCooldown {
         } catch (err) {
           walk.failed(target, failureOf(err, attempt, ctx, secrets), clock() - started);
         } finally {
-          attempt.dispose();
+          attempt.dispose(answered);
         }
       }
       throw walk.exhausted();
@@ -147,6 +150,7 @@ export function createProvider(options: ProviderOptions): ProviderWithCooldown {
   async function* stream(tier: RoutableTier, request: CompletionRequest, ctx: CallContext): AsyncGenerator<ProviderStreamEvent, void, undefined> {
     const walk = walkFor(tier, request, ctx, "stream");
     let attempt: AttemptSignal | undefined;
+    let reader: StreamReader | undefined;
     try {
       // Phase 1: until a first content token, any failure may fall back.
       let live: { target: Target; reader: StreamReader; first: string | undefined; started: number; signal: AttemptSignal } | undefined;
@@ -155,13 +159,14 @@ export function createProvider(options: ProviderOptions): ProviderWithCooldown {
         if (target === undefined) throw walk.exhausted();
         const { deployment } = target;
         const started = clock();
+        reader = undefined;
         attempt = attemptSignal(ctx, { timeoutMs: deployment.config.timeout_ms, ttftMs: deployment.config.ttft_timeout_ms, now: now() });
         let midStream = false;
         try {
           const body = chatBody(request, deployment.config, true) as unknown as ChatCompletionCreateParamsStreaming;
           const upstream = await deployment.client.chat.completions.create(body, { signal: attempt.signal });
           midStream = true;
-          const reader = new StreamReader(upstream[Symbol.asyncIterator](), attempt);
+          reader = new StreamReader(upstream[Symbol.asyncIterator](), attempt);
           live = { target, reader, first: await reader.nextContent(), started, signal: attempt };
         } catch (err) {
           walk.failed(target, failureOf(err, attempt, ctx, secrets, midStream), clock() - started);
@@ -174,7 +179,8 @@ export function createProvider(options: ProviderOptions): ProviderWithCooldown {
       // into a half-sent answer. Chunks are pulled only as fast as the caller
       // reads them, so a slow reader slows the upstream (TCP backpressure)
       // instead of growing a buffer here.
-      const { target, reader, started, signal } = live;
+      const { target, started, signal } = live;
+      reader = live.reader;
       signal.firstToken();
       walk.healthy(target);
       latency.observe(latencyKey(target.deployment.name, "stream"), clock() - started);
@@ -193,7 +199,7 @@ export function createProvider(options: ProviderOptions): ProviderWithCooldown {
       walk.succeeded(target, clock() - started);
       yield { kind: "done", completion: completionOf(target, reader.content, reader.finish, usage, walk.attempts) };
     } finally {
-      attempt?.dispose();
+      attempt?.dispose(reader?.ended);
       walk.dispose();
     }
   }
@@ -234,6 +240,8 @@ class StreamReader {
   deltas = 0;
   finish: string | null = null;
   usage: UpstreamUsage | undefined;
+  /** The upstream stream was read to its end ([DONE] or the body's end). */
+  ended = false;
 
   constructor(
     private readonly chunks: AsyncIterator<ChatCompletionChunk>,
@@ -253,6 +261,7 @@ class StreamReader {
         throw err;
       }
       if (step.done) {
+        this.ended = true;
         if (this.finish === null) throw new TruncatedStreamError("stream ended without a finish reason");
         return undefined;
       }
