@@ -15,8 +15,13 @@ export interface AttemptSignal {
   firstToken(): void;
   /** A stream chunk arrived: the request timer starts over (streams time out on silence, not length). */
   progress(): void;
-  /** Stops the timers and aborts the upstream request if it is still open. */
-  dispose(): void;
+  /**
+   * Stops the timers and aborts the upstream request if it may still be
+   * open. `answered`: the upstream answer was read to its end, so there is
+   * nothing to abort (an abort there costs two DOMExceptions with stack
+   * traces and a cascade of abort events through the SDK, per request).
+   */
+  dispose(answered?: boolean): void;
 }
 
 export interface AttemptTimeouts {
@@ -58,12 +63,12 @@ export function attemptSignal(ctx: CallContext, { timeoutMs, ttftMs, now }: Atte
     progress() {
       requestTimer.refresh();
     },
-    dispose() {
+    dispose(answered = false) {
       if (deadlineTimer !== undefined) clearTimeout(deadlineTimer);
       clearTimeout(requestTimer);
       if (ttftTimer !== undefined) clearTimeout(ttftTimer);
       ctx.signal.removeEventListener("abort", onCallerAbort);
-      if (!controller.signal.aborted) controller.abort();
+      if (!answered && !controller.signal.aborted) controller.abort();
     },
   };
 }

@@ -1,8 +1,10 @@
 // The upstream HTTP client: the `openai` SDK with its own retries off (the
 // router owns retry policy) over one keep-alive connection pool per base
-// URL origin, shared by every deployment that points there.
+// URL origin, shared by every deployment that points there, through a fetch
+// built on that pool's Dispatcher API (dispatcher-fetch.ts).
 import OpenAI from "openai";
-import { Agent, fetch as undiciFetch } from "undici";
+import { Agent } from "undici";
+import { createDispatcherFetch } from "./dispatcher-fetch.js";
 
 export interface ChatClientPool {
   clientFor(options: { baseUrl: string; apiKey: string; headers: Record<string, string> }): OpenAI;
@@ -35,8 +37,7 @@ export function createChatClientPool(): ChatClientPool {
         // The SDK logs raw SSE data it cannot parse: upstream text, which is
         // prompt-derived and stays out of logs. Failures surface as errors.
         logLevel: "off",
-        fetch: undiciFetch as unknown as typeof globalThis.fetch,
-        fetchOptions: { dispatcher } as never,
+        fetch: createDispatcherFetch(dispatcher) as unknown as typeof globalThis.fetch,
       });
     },
     async close() {

@@ -138,9 +138,12 @@ export function createProvider(options: ProviderOptions): ProviderWithCooldown {
         const { deployment } = target;
         const started = clock();
         const attempt = attemptSignal(ctx, { timeoutMs: deployment.config.timeout_ms, now: now() });
+        let answered = false;
         try {
           const body = chatBody(request, deployment.config, false) as unknown as ChatCompletionCreateParamsNonStreaming;
           const response = await deployment.client.chat.completions.create(body, { signal: attempt.signal });
+          // The SDK parsed the whole body: the upstream request is over.
+          answered = true;
           const choice = response.choices?.[0];
           if (choice?.message === undefined) throw new MalformedResponseError("no choices");
           const content = choice.message.content ?? "";
@@ -155,7 +158,7 @@ export function createProvider(options: ProviderOptions): ProviderWithCooldown {
         } catch (err) {
           walk.failed(target, failureOf(err, attempt, ctx, secrets), clock() - started);
         } finally {
-          attempt.dispose();
+          attempt.dispose(answered);
           // A failed attempt bills nothing; settle is a no-op after a success.
           await held.settle(0n);
         }
@@ -229,7 +232,7 @@ export function createProvider(options: ProviderOptions): ProviderWithCooldown {
       await held.settle(completion.costPicoUsd);
       yield { kind: "done", completion };
     } finally {
-      attempt?.dispose();
+      attempt?.dispose(reader?.ended);
       walk.dispose();
       // The caller stopped reading mid-stream: the budget keeps what was
       // delivered (estimated), never less than the ledger can bill.
@@ -276,6 +279,8 @@ class StreamReader {
   deltas = 0;
   finish: string | null = null;
   usage: UpstreamUsage | undefined;
+  /** The upstream stream was read to its end ([DONE] or the body's end). */
+  ended = false;
 
   constructor(
     private readonly chunks: AsyncIterator<ChatCompletionChunk>,
@@ -295,6 +300,7 @@ class StreamReader {
         throw err;
       }
       if (step.done) {
+        this.ended = true;
         if (this.finish === null) throw new TruncatedStreamError("stream ended without a finish reason");
         return undefined;
       }

@@ -1,7 +1,8 @@
 // The OpenTelemetry SDK, configured by the standard OTEL_* variables. It
 // starts only when an OTLP endpoint is set: with none, tierd registers no
 // provider, no interceptor and no observer, so telemetry costs nothing.
-import { NodeSDK } from "@opentelemetry/sdk-node";
+import { createRequire } from "node:module";
+import type * as SdkNode from "@opentelemetry/sdk-node";
 import type { Logger } from "../core/log.js";
 
 export interface TelemetrySdk {
@@ -23,6 +24,10 @@ export function telemetryEnabled(env: Readonly<Record<string, string | undefined
  */
 export function startTelemetrySdk(options: { env: Readonly<Record<string, string | undefined>>; log: Logger }): TelemetrySdk | undefined {
   if (!telemetryEnabled(options.env)) return undefined;
+  // Loaded only when telemetry is on: the SDK and its exporters are about
+  // 24 MB of resident memory (measured as for the tokenizer, provider/tokens.ts)
+  // that a server without an OTLP endpoint never uses.
+  const { NodeSDK } = createRequire(import.meta.url)("@opentelemetry/sdk-node") as typeof SdkNode;
   const sdk = new NodeSDK({
     ...(options.env.OTEL_SERVICE_NAME ? {} : { serviceName: "tierd" }),
     // tierd instruments itself; auto-instrumentation would add HTTP spans
