@@ -49,7 +49,10 @@ export async function listenHttp(options: HttpServerOptions): Promise<RunningHtt
   });
   h2.on("sessionError", () => undefined);
 
-  const tcp = net.createServer((socket) => {
+  // Nagle off, as node:http and node:http2 do for the servers they own: a
+  // gRPC answer is several small writes (headers, data, trailers), and with
+  // Nagle on each waits for the client's delayed ACK.
+  const tcp = net.createServer({ noDelay: true, keepAlive: true }, (socket) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
     // Errors after hand-over are the HTTP servers' to handle; this listener
