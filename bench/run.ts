@@ -5,7 +5,7 @@
 //
 //   npm run bench                     # full: ~25 minutes, writes bench/results/latest.json
 //   npm run bench -- --quick          # smoke run: about a minute, writes bench/results/quick.json
-//   npm run bench -- --profile DIR    # also write tierd's CPU profile (node --cpu-prof) into DIR
+//   npm run bench -- --profile DIR    # also write tierd's CPU profiles (node --cpu-prof) into DIR
 //   npm run bench -- --no-peer        # skip the Portkey gateway
 //   npm run bench -- --quick --only route-grpc,tierd-stream --concurrency 16
 //                                     # a subset (baselines always run), e.g. while profiling
@@ -20,6 +20,7 @@ import { ensureH2load, runH2load } from "./lib/h2load.js";
 import { chatCompletionJson, classifyRequestBinary, grpcFrame, routeRequestBinary, streamRequestBinary } from "./lib/payloads.js";
 import { cpuSeconds, loadAverage, memoryMb } from "./lib/proc.js";
 import {
+  buildTierd,
   ensurePeersInstalled,
   REPO_ROOT,
   startFakeProcess,
@@ -55,6 +56,7 @@ const { values: args } = parseArgs({
     concurrency: { type: "string" },
     duration: { type: "string" },
     reps: { type: "string" },
+    streams: { type: "string" },
   },
   strict: true,
 });
@@ -66,6 +68,7 @@ const PLAN = QUICK
 if (args.concurrency !== undefined) PLAN.concurrencies = args.concurrency.split(",").map(Number);
 if (args.duration !== undefined) PLAN.durationS = Number(args.duration);
 if (args.reps !== undefined) PLAN.reps = Number(args.reps);
+if (args.streams !== undefined) PLAN.openStreams = Number(args.streams);
 /** Case ids to run (plus their baselines); also "open-streams", "classifier", "ledger". Everything when unset. */
 const ONLY = args.only === undefined ? undefined : new Set(args.only.split(","));
 const selected = (id: string) => ONLY === undefined || ONLY.has(id);
@@ -368,6 +371,7 @@ function only<T extends CaseInfo>(cases: T[]): T[] {
 
 async function main(): Promise<void> {
   ensureH2load(log);
+  buildTierd(log);
   let peerProblem: string | undefined = args["no-peer"] ? "skipped (--no-peer)" : undefined;
   if (peerProblem === undefined) {
     try {
@@ -436,7 +440,7 @@ async function main(): Promise<void> {
   if (!QUICK && (ONLY === undefined || ONLY.has("upstream-50ms"))) {
     const slowFake = await startFakeProcess({ latencyMs: 50 });
     running.push(slowFake);
-    const slowTierd = await startTierd("upstream-50ms", slowFake);
+    const slowTierd = await startTierd("upstream-50ms", slowFake, "", true);
     const all = only(unaryCases(slowFake, slowTierd, peer, undefined, false));
     delayCases.push(...all);
     await runUnarySet("upstream 50 ms", all, unary);

@@ -5,7 +5,17 @@ import { fork, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import type { ProbeReport } from "./tierd-probe.js";
+
+/** What bench/lib/tierd-probe.mjs, preloaded into tierd, answers over IPC. */
+export interface ProbeReport {
+  type: "probe";
+  /** Event-loop delay percentiles since the last reset, in ms (10 ms sampling resolution). */
+  eventLoopP50Ms: number;
+  eventLoopP99Ms: number;
+  eventLoopMaxMs: number;
+  rssMb: number;
+  heapUsedMb: number;
+}
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const PEERS_DIR = join(REPO_ROOT, "bench", "peers");
@@ -53,15 +63,25 @@ export interface TierdStartOptions {
 }
 
 export async function startTierdProcess(options: TierdStartOptions): Promise<TierdProcess> {
-  const probe = pathToFileURL(join(REPO_ROOT, "bench", "lib", "tierd-probe.ts")).href;
+  const probe = pathToFileURL(join(REPO_ROOT, "bench", "lib", "tierd-probe.mjs")).href;
   const child = fork(join(REPO_ROOT, "bin", "tierd.js"), ["serve", "--config", options.configFile, "--port", "0"], {
     cwd: REPO_ROOT,
-    execArgv: ["--import", "tsx", "--import", probe, ...(options.cpuProfileDir === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${options.cpuProfileDir}`])],
+    execArgv: ["--import", probe, ...(options.cpuProfileDir === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${options.cpuProfileDir}`])],
     env: { ...process.env, ...options.env },
     stdio: ["ignore", "pipe", "pipe", "ipc"],
   });
   const server = await serverOf(child, "tierd", "stderr", /"msg":"tierd listening","url":"([^"]+)"/);
   return { ...server, probe: (reset = false) => ask<ProbeReport>(child, { type: "probe", reset }, "probe") };
+}
+
+/**
+ * Brings dist/ up to date, so the benchmark measures tierd as `npm start`
+ * runs it: compiled, not through tsx's loader.
+ */
+export function buildTierd(log: (line: string) => void): void {
+  log("building tierd (npm run build)");
+  const r = spawnSync(process.execPath, [join(REPO_ROOT, "scripts", "build.mjs")], { cwd: REPO_ROOT, stdio: "inherit" });
+  if (r.status !== 0) throw new Error("npm run build failed");
 }
 
 /** Installs the peers' package.json into bench/peers/node_modules on first use. */

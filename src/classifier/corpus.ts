@@ -2,7 +2,7 @@
 // --data is given. Paths are relative to the repository root; the public
 // routing data sits beside the repository in ../shared/data/routing/.
 import { resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { PACKAGE_ROOT } from "../core/package-root.js";
 import type { DataFormat } from "./datasets.js";
 
 export interface CorpusFile {
@@ -12,10 +12,8 @@ export interface CorpusFile {
   weight: number;
 }
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-
 export function repoPath(relative: string): string {
-  return ROOT + relative;
+  return PACKAGE_ROOT + relative;
 }
 
 /**

@@ -7,8 +7,10 @@
 // error -> the local result).
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { pathToFileURL } from "node:url";
 import { z } from "zod";
 import type { TierName } from "../config/index.js";
+import { packageFile } from "../core/package-root.js";
 import type { CallContext, ChatMessage, ClassifyInput, Completion, CompletionRequest } from "../core/types.js";
 import type { CachedVerdict, DecisionCache } from "./decision-cache.js";
 import { classifiedText } from "./local-classifier.js";
@@ -184,4 +186,4 @@ export function readFewShotExamples(path: string): FewShotExample[] {
 }
 
 /** The shipped few-shot set (data/few-shot.jsonl). */
-export const BUILTIN_FEW_SHOT_URL = new URL("../../data/few-shot.jsonl", import.meta.url);
+export const BUILTIN_FEW_SHOT_URL = pathToFileURL(packageFile("data/few-shot.jsonl"));

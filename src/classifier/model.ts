@@ -8,6 +8,8 @@
 // [0, 1] (nano 0, mid 0.5, frontier 1), so the configured thresholds read as
 // "expected tier below a third of the way to mid" and so on.
 import { readFileSync } from "node:fs";
+import { pathToFileURL } from "node:url";
+import { packageFile } from "../core/package-root.js";
 import { createFeatureBuffer, extractFeatures, FEATURE_VERSION, PROMPT_SHAPES, type FeatureBuffer, type PromptShape } from "./features.js";
 
 export const MODEL_FORMAT = "tierd-classifier/1";
@@ -199,7 +201,7 @@ export function loadModel(path: string): ComplexityModel {
 }
 
 /** The model shipped with tierd (trained by `npm run train`). */
-export const BUILTIN_MODEL_URL = new URL("../../models/classifier.json", import.meta.url);
+export const BUILTIN_MODEL_URL = pathToFileURL(packageFile("models/classifier.json"));
 
 function toArrayBuffer(buf: Buffer): ArrayBuffer {
   // Copy: a Buffer may be a view into a shared pool at an unaligned offset.

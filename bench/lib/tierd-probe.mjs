@@ -1,25 +1,17 @@
 // Preloaded into the benchmark's tierd process (node --import): reports
 // event-loop delay and memory over the IPC channel the benchmark forked it
-// with, so tierd's own code carries no benchmark hooks.
+// with, so tierd's own code carries no benchmark hooks. Plain JavaScript:
+// tierd runs compiled, without tsx's loader (ProbeReport in processes.ts
+// describes the message).
 import { monitorEventLoopDelay } from "node:perf_hooks";
-
-export interface ProbeReport {
-  type: "probe";
-  /** Event-loop delay percentiles since the last reset, in ms (10 ms sampling resolution). */
-  eventLoopP50Ms: number;
-  eventLoopP99Ms: number;
-  eventLoopMaxMs: number;
-  rssMb: number;
-  heapUsedMb: number;
-}
 
 if (process.send !== undefined) {
   const delay = monitorEventLoopDelay({ resolution: 10 });
   delay.enable();
-  process.on("message", (message: { type?: string; reset?: boolean }) => {
+  process.on("message", (message) => {
     if (message.type !== "probe") return;
     const memory = process.memoryUsage();
-    const report: ProbeReport = {
+    const report = {
       type: "probe",
       eventLoopP50Ms: delay.percentile(50) / 1e6,
       eventLoopP99Ms: delay.percentile(99) / 1e6,
@@ -28,7 +20,7 @@ if (process.send !== undefined) {
       heapUsedMb: memory.heapUsed / 2 ** 20,
     };
     if (message.reset) delay.reset();
-    process.send!(report);
+    process.send(report);
   });
   // The channel must not keep tierd alive after its own shutdown.
   process.channel?.unref();
