@@ -1,13 +1,17 @@
 // The ledger writer: records go into a bounded in-memory queue on the
 // request path (no I/O there) and a single flusher writes them in batches.
 // A failed write keeps its records queued and is retried with backoff;
-// close() writes whatever is left, which is how SIGTERM loses nothing.
+// close() writes whatever is left, which is how SIGTERM loses nothing. A
+// batch the database refuses for what a record holds is written record by
+// record instead, and only the refused ones are dropped: one bad record
+// must not hold up every record behind it.
 import { silentLogger, type Logger } from "../core/log.js";
 import type { UsageRecord } from "./record.js";
 import type { LedgerStore } from "./store.js";
 
 export interface UsageLedgerOptions {
-  store: Pick<LedgerStore, "insertRecords" | "location">;
+  /** A store without isRecordError has every failure retried. */
+  store: Pick<LedgerStore, "insertRecords" | "location"> & Partial<Pick<LedgerStore, "isRecordError">>;
   /** Records per write. Default 200. */
   batchSize?: number;
   /** Longest a record waits in memory before a write. Default 1000 ms. */
@@ -33,8 +37,10 @@ export interface LedgerStats {
   queued: number;
   /** Records written since start. */
   written: number;
-  /** Records lost since start (full queue, or unwritten at close). */
+  /** Records lost since start (full queue, unwritten at close, or refused by the database). */
   dropped: number;
+  /** Of the dropped, those the database refused for what they hold. */
+  rejected: number;
   /** Writes that failed and were retried. */
   failedWrites: number;
 }
@@ -84,7 +90,7 @@ export function createUsageLedger(options: UsageLedgerOptions): UsageLedger {
   const { store } = options;
   const queue: UsageRecord[] = [];
   const waiting: { record: UsageRecord; resolve: () => void }[] = [];
-  const stats = { written: 0, dropped: 0, failedWrites: 0 };
+  const stats = { written: 0, dropped: 0, rejected: 0, failedWrites: 0 };
   let timer: NodeJS.Timeout | undefined;
   let draining: Promise<void> | undefined;
   let drainScheduled = false;
@@ -104,6 +110,34 @@ export function createUsageLedger(options: UsageLedgerOptions): UsageLedger {
     }
   };
 
+  /**
+   * The batch was refused for what one of its records holds: writes the
+   * records one at a time, taking each off the queue once written or
+   * refused alone. Another kind of failure on the way is thrown, and the
+   * records not yet tried stay queued.
+   */
+  const writeOneByOne = async (batch: UsageRecord[]) => {
+    for (const record of batch) {
+      try {
+        await store.insertRecords([record]);
+        queue.shift();
+        stats.written++;
+      } catch (err) {
+        if (store.isRecordError?.(err) !== true) throw err;
+        stats.rejected++;
+        // Ids and reasons only: the record may hold a stored prompt.
+        o.log.error("usage ledger: the database refused a record; it is dropped", {
+          error: err instanceof Error ? err.message : String(err),
+          location: store.location,
+          request_id: record.requestId,
+          record_id: record.id,
+        });
+        queue.shift();
+        noteDrop(1, "refused by the database");
+      }
+    }
+  };
+
   const admitWaiting = () => {
     while (waiting.length > 0 && queue.length < o.queueLimit) {
       const next = waiting.shift()!;
@@ -119,9 +153,14 @@ export function createUsageLedger(options: UsageLedgerOptions): UsageLedger {
       while (queue.length > 0 && (force || queue.length >= o.batchSize)) {
         const batch = queue.slice(0, o.batchSize);
         try {
-          await store.insertRecords(batch);
-          queue.splice(0, batch.length);
-          stats.written += batch.length;
+          try {
+            await store.insertRecords(batch);
+            queue.splice(0, batch.length);
+            stats.written += batch.length;
+          } catch (err) {
+            if (store.isRecordError?.(err) !== true) throw err;
+            await writeOneByOne(batch);
+          }
           consecutiveFailures = 0;
           admitWaiting();
         } catch (err) {

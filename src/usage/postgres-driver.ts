@@ -3,7 +3,7 @@
 // and migrations are the same text as for SQLite.
 import pg from "pg";
 import type { Logger } from "../core/log.js";
-import type { SqlDriver, SqlQuery, SqlValue } from "./sql-driver.js";
+import { errorCode, type SqlDriver, type SqlQuery, type SqlValue } from "./sql-driver.js";
 
 export interface PostgresDriverOptions {
   /** postgres://user@host:port/db, without the `schema` parameter. */
@@ -28,7 +28,7 @@ export function createPostgresDriver(options: PostgresDriverOptions): SqlDriver 
   // pool replaces it and the ledger retries the write.
   pool.on("error", (err) => options.log.warn("ledger database connection lost", { error: err.message }));
 
-  const query: SqlQuery = async (sql, params = []) => (await pool.query(numbered(sql), params as SqlValue[])).rows;
+  const query: SqlQuery = async (sql, params = []) => (await pool.query(numbered(sql), params.map(storable))).rows;
 
   return {
     dialect: "postgres",
@@ -39,7 +39,7 @@ export function createPostgresDriver(options: PostgresDriverOptions): SqlDriver 
       const params: SqlValue[] = [];
       const tuples = rows.map((row) => {
         const start = params.length;
-        for (const value of row) params.push(typeof value === "bigint" ? value.toString() : value);
+        for (const value of row) params.push(storable(value));
         return `(${row.map((_, i) => `$${start + i + 1}`).join(", ")})`;
       });
       await pool.query(`INSERT INTO ${table} (${columns.join(", ")}) VALUES ${tuples.join(", ")} ON CONFLICT (id) DO NOTHING`, params);
@@ -51,7 +51,7 @@ export function createPostgresDriver(options: PostgresDriverOptions): SqlDriver 
         // One lock per schema: replicas starting together migrate once.
         await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`tierd-migrations:${options.schema}`]);
         await client.query(`CREATE SCHEMA IF NOT EXISTS "${options.schema}"`);
-        await fn(async (sql, params = []) => (await client.query(numbered(sql), params as SqlValue[])).rows);
+        await fn(async (sql, params = []) => (await client.query(numbered(sql), params.map(storable))).rows);
         await client.query("COMMIT");
       } catch (err) {
         await client.query("ROLLBACK").catch(() => undefined);
@@ -60,10 +60,25 @@ export function createPostgresDriver(options: PostgresDriverOptions): SqlDriver 
         client.release();
       }
     },
+    // SQLSTATE classes 22 (data exception: a value out of range, bad
+    // encoding) and 23 (integrity constraint violation).
+    isDataError: (err) => /^2[23]/.test(errorCode(err) ?? ""),
     async close() {
       await pool.end();
     },
   };
+}
+
+/**
+ * PostgreSQL text cannot hold U+0000 (SQLite's can), and a caller can put
+ * one in any string it sends (an endpoint name, metadata, a prompt). It is
+ * stored as U+FFFD, in writes and in the filters of reads alike, so the
+ * record is kept and a filter with the same string still finds it.
+ */
+function storable(value: SqlValue): SqlValue {
+  if (typeof value === "bigint") return value.toString();
+  if (typeof value === "string" && value.includes("\u0000")) return value.replaceAll("\u0000", "\uFFFD");
+  return value;
 }
 
 /** `?` placeholders to `$1, $2, ...` (the ledger's SQL has no `?` in literals). */

@@ -18,7 +18,19 @@ export interface SqlDriver {
    * so replicas starting together migrate once.
    */
   exclusive(fn: (query: SqlQuery) => Promise<void>): Promise<void>;
+  /**
+   * Whether an error says the database refused the rows for what they hold
+   * (a value it cannot store, a constraint), so writing them again would
+   * fail again; not an outage, a timeout or a lock.
+   */
+  isDataError(err: unknown): boolean;
   close(): Promise<void>;
+}
+
+/** The `code` property that pg and better-sqlite3 errors carry, if any. */
+export function errorCode(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === "string" ? code : undefined;
 }
 
 /** Reads an integer column as a bigint, whatever the driver returned. */

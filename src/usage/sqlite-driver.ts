@@ -4,7 +4,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
-import type { SqlDriver, SqlQuery, SqlValue } from "./sql-driver.js";
+import { errorCode, type SqlDriver, type SqlQuery, type SqlValue } from "./sql-driver.js";
 
 export interface SqliteDriverOptions {
   /** A file path, or ":memory:". */
@@ -60,6 +60,11 @@ export function createSqliteDriver(options: SqliteDriverOptions): SqlDriver {
         throw err;
       }
     },
+    // Constraints, a value too big, a type mismatch; not SQLITE_BUSY,
+    // SQLITE_IOERR or SQLITE_FULL, which a later write can get past.
+    // better-sqlite3 throws RangeError or TypeError when it cannot bind a
+    // value at all (a bigint beyond 64 bits).
+    isDataError: (err) => err instanceof RangeError || err instanceof TypeError || /^SQLITE_(CONSTRAINT|TOOBIG|MISMATCH|RANGE)/.test(errorCode(err) ?? ""),
     async close() {
       db.close();
     },

@@ -64,6 +64,8 @@ export interface LedgerStore {
   migrate(): Promise<number>;
   /** Writes records atomically; a record whose id exists is skipped (retries are safe). */
   insertRecords(records: readonly UsageRecord[]): Promise<void>;
+  /** Whether insertRecords failed because of what the records hold, so a retry of the same records cannot succeed. */
+  isRecordError(err: unknown): boolean;
   /** Report rows of a window in time order, read page by page. */
   scanReportRows(filter: RecordFilter, pageSize?: number): AsyncIterable<ReportRow>;
   /** Whole records of a request id (usually one), oldest first. */
@@ -161,6 +163,8 @@ export function createLedgerStore(driver: SqlDriver): LedgerStore {
       if (records.length === 0) return;
       await driver.insertMany("usage_records", RECORD_COLUMNS, records.map(rowOf));
     },
+
+    isRecordError: (err) => driver.isDataError(err),
 
     async *scanReportRows(filter, pageSize = 5_000) {
       const w = where(filter);

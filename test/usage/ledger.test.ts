@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { createLogger } from "../../src/core/log.js";
-import { createUsageLedger, type UsageRecord } from "../../src/usage/index.js";
+import { createLogger, silentLogger } from "../../src/core/log.js";
+import { createUsageLedger, openLedgerStore, type UsageRecord } from "../../src/usage/index.js";
+import { LEDGER_BACKENDS } from "./backends.js";
 import { recordFixture } from "./fixtures.js";
 
 /** A store that keeps rows in memory and fails on demand. */
@@ -10,6 +11,9 @@ function memoryStore() {
   let failuresLeft = 0;
   let down = false;
   let gate: Promise<void> | undefined;
+  /** Records with this endpoint are refused for what they hold; the outage flag wins. */
+  const POISON = "/poison";
+  let outageAfterRows: number | undefined;
   return {
     rows,
     batches,
@@ -23,12 +27,19 @@ function memoryStore() {
     hold(promise: Promise<void>) {
       gate = promise;
     },
+    /** The database goes down once this many rows are stored. */
+    outageAfter(n: number) {
+      outageAfterRows = n;
+    },
+    isRecordError: (err: unknown) => (err as { code?: string }).code === "BAD_ROW",
     async insertRecords(records: readonly UsageRecord[]) {
       if (gate) await gate;
+      if (outageAfterRows !== undefined && rows.length >= outageAfterRows) down = true;
       if (down || failuresLeft > 0) {
         failuresLeft--;
         throw new Error("connection refused");
       }
+      if (records.some((r) => r.endpoint === POISON)) throw Object.assign(new Error("value out of range"), { code: "BAD_ROW" });
       batches.push(records.length);
       for (const r of records) if (!rows.some((x) => x.id === r.id)) rows.push(r);
     },
@@ -36,6 +47,7 @@ function memoryStore() {
 }
 
 const records = (n: number) => Array.from({ length: n }, () => recordFixture());
+const poison = () => recordFixture({ endpoint: "/poison", promptText: "secret prompt text" });
 
 describe("usage ledger writer", () => {
   it("writes full batches without waiting for the interval", async () => {
@@ -138,4 +150,58 @@ describe("usage ledger writer", () => {
     stuck.record(recordFixture());
     expect(stuck.stats().dropped).toBe(8);
   });
+
+  it("drops only the records the database refuses for what they hold, and writes the rest of their batch and what follows", async () => {
+    const store = memoryStore();
+    const lines: string[] = [];
+    const log = createLogger({ level: "error", write: (l) => lines.push(l) });
+    const ledger = createUsageLedger({ store, batchSize: 5, flushIntervalMs: 10, retryMinMs: 5, retryMaxMs: 10, log });
+    const good = records(12);
+    const bad = [poison(), poison()];
+    for (const r of [good[0]!, bad[0]!, ...good.slice(1, 6), bad[1]!, ...good.slice(6)]) ledger.record(r);
+    await ledger.flush(5_000);
+    expect(store.rows.map((r) => r.id).sort()).toEqual(good.map((r) => r.id).sort());
+    expect(ledger.stats()).toMatchObject({ written: 12, rejected: 2, dropped: 2, queued: 0, failedWrites: 0 });
+    const refusals = lines.filter((l) => l.includes("the database refused a record"));
+    expect(refusals.map((l) => JSON.parse(l).request_id).sort()).toEqual(bad.map((r) => r.requestId).sort());
+    expect(lines.join("\n")).not.toContain("secret prompt text");
+    await ledger.close();
+  });
+
+  it("keeps the untried records of a refused batch queued through an outage, and counts each record once", async () => {
+    const store = memoryStore();
+    const ledger = createUsageLedger({ store, batchSize: 6, flushIntervalMs: 10, retryMinMs: 5, retryMaxMs: 10 });
+    const good = records(5);
+    store.outageAfter(3); // down once three good records are in: after the refusal, mid-way through the batch
+    for (const r of [good[0]!, good[1]!, poison(), ...good.slice(2)]) ledger.record(r);
+    await expect.poll(() => ledger.stats().failedWrites).toBeGreaterThan(0);
+    expect(ledger.stats()).toMatchObject({ written: 3, rejected: 1, queued: 2 });
+    store.setDown(false);
+    store.outageAfter(Infinity);
+    await ledger.flush(5_000);
+    expect(store.rows.map((r) => r.id).sort()).toEqual(good.map((r) => r.id).sort());
+    expect(ledger.stats()).toMatchObject({ written: 5, rejected: 1, dropped: 1, queued: 0 });
+    await ledger.close();
+  });
 });
+
+for (const backend of LEDGER_BACKENDS) {
+  it(`a record ${backend.name} cannot hold is dropped alone; the rest of its batch is written`, async () => {
+    const db = backend.setup();
+    const store = await openLedgerStore({ databaseUrl: db.url, log: silentLogger });
+    try {
+      const ledger = createUsageLedger({ store, batchSize: 10, flushIntervalMs: 10, retryMinMs: 5, retryMaxMs: 10 });
+      const good = Array.from({ length: 9 }, () => recordFixture({ endpoint: "/ok" }));
+      // Beyond the 64-bit integer column: refused by both databases.
+      const bad = recordFixture({ endpoint: "/ok", costPicoUsd: 2n ** 70n });
+      for (const r of [...good.slice(0, 4), bad, ...good.slice(4)]) ledger.record(r);
+      await ledger.flush(5_000);
+      await ledger.close();
+      expect(ledger.stats()).toMatchObject({ written: 9, rejected: 1, failedWrites: 0 });
+      expect(await store.countRecords({ sinceMs: 0, untilMs: Date.UTC(2100, 0, 1), endpoint: "/ok" })).toBe(9);
+    } finally {
+      await store.close();
+      await db.drop();
+    }
+  });
+}

@@ -44,6 +44,31 @@ for (const backend of LEDGER_BACKENDS) {
       expect(await store.recordsOf("req-roundtrip")).toEqual([record]);
     });
 
+    it("keeps a record whose strings hold U+0000, which PostgreSQL text cannot (stored there as U+FFFD)", async () => {
+      const nul = (s: string) => s.replace("|", "\u0000");
+      const record = recordFixture({ requestId: "req-nul", endpoint: nul("/nul|end"), callerMetadata: { k: nul("a|b") }, promptText: nul("x|y") });
+      await store.insertRecords([record]);
+      const stored = backend.name === "PostgreSQL" ? (s: string) => s.replace("\u0000", "\uFFFD") : (s: string) => s;
+      expect(await store.recordsOf("req-nul")).toEqual([
+        // Metadata is JSON text, where U+0000 is the escape \u0000: kept.
+        { ...record, endpoint: stored(record.endpoint), promptText: stored("x\u0000y") },
+      ]);
+      // A filter with the caller's string finds the record either way.
+      expect(await store.countRecords({ ...window, endpoint: nul("/nul|end") })).toBe(1);
+    });
+
+    it("tells a record the database cannot hold from a failure a retry can get past", async () => {
+      const err = await store.insertRecords([recordFixture({ costPicoUsd: 2n ** 70n })]).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err).toBeDefined();
+      expect(store.isRecordError(err)).toBe(true);
+      expect(store.isRecordError(Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" }))).toBe(false);
+      expect(store.isRecordError(Object.assign(new Error("database is locked"), { code: "SQLITE_BUSY" }))).toBe(false);
+      expect(store.isRecordError(Object.assign(new Error("terminating connection"), { code: "57P01" }))).toBe(false);
+    });
+
     it("skips a record written twice, so a retried batch leaves no duplicate", async () => {
       const record = recordFixture({ requestId: "req-retry" });
       await store.insertRecords([record]);
