@@ -3,7 +3,8 @@
 // message of the conversation (role, content, name, tool_call_id: an earlier
 // turn that differs is another conversation) and every generation parameter.
 // The caller, endpoint and request id do not change the answer and are left
-// out, so identical questions share one entry.
+// out, so identical questions share one entry; with `cache.scope: caller`
+// the caller id goes in too, and callers never share.
 import { createHash, type Hash } from "node:crypto";
 import type { CompletionRequest } from "../core/types.js";
 
@@ -15,21 +16,26 @@ const KEY_VERSION = 1;
  * continues from a copy of it, so a lookup under several models hashes the
  * conversation once.
  */
-export function conversationHash(request: Pick<CompletionRequest, "messages" | "params">): Hash {
+export function conversationHash(request: Pick<CompletionRequest, "messages" | "params">, partition?: string): Hash {
   const p = request.params;
   // Arrays in a fixed order, absent values as null: two requests encode
   // alike exactly when the upstream body would be alike.
-  const encoded = JSON.stringify([
+  const parts: unknown[] = [
     KEY_VERSION,
     request.messages.map((m) => [m.role, m.content, m.name ?? "", m.role === "tool" ? (m.toolCallId ?? "") : ""]),
     [p.maxOutputTokens ?? null, p.temperature ?? null, p.topP ?? null, p.stop, p.seed ?? null, p.responseFormat],
-  ]);
-  return createHash("sha256").update(encoded);
+  ];
+  // Shared keys stay what they were before partitions existed.
+  if (partition !== undefined) parts.push(["partition", partition]);
+  return createHash("sha256").update(JSON.stringify(parts));
 }
 
-/** One key per model, in order: "r:" and the hex SHA-256 of conversation, parameters and model. */
-export function responseKeys(request: Pick<CompletionRequest, "messages" | "params">, models: readonly string[]): string[] {
-  const hash = conversationHash(request);
+/**
+ * One key per model, in order: "r:" and the hex SHA-256 of conversation,
+ * parameters and model (and the partition, when the cache is partitioned).
+ */
+export function responseKeys(request: Pick<CompletionRequest, "messages" | "params">, models: readonly string[], partition?: string): string[] {
+  const hash = conversationHash(request, partition);
   return models.map((model, i) => {
     // The last model may consume the original state; the others work on copies.
     const h = i === models.length - 1 ? hash : hash.copy();

@@ -31,6 +31,12 @@ export interface ResponseCacheOptions {
   sampled?: boolean;
   /** Larger entries are not stored. Default 1 MiB. */
   maxEntryBytes?: number;
+  /**
+   * "shared" (default): one entry per question, whoever asks. "caller":
+   * entries are per caller id (the authenticated caller's, with auth on),
+   * so no caller is ever answered from another's entry.
+   */
+  scope?: "shared" | "caller";
 }
 
 export interface ResponseCacheStats {
@@ -63,6 +69,7 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
   const { backend, tiers, modelsOf, prices } = options;
   const sampled = options.sampled ?? false;
   const maxEntryBytes = options.maxEntryBytes ?? 1024 * 1024;
+  const partitionOf = options.scope === "caller" ? (request: CompletionRequest) => request.caller.id : () => undefined;
   const stats: ResponseCacheStats = { hits: 0, misses: 0, stores: 0, skipped: 0, tooLarge: 0 };
 
   /** Bypass: neither read nor written. Sampled requests ask for a fresh sample. */
@@ -75,7 +82,7 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
         return undefined;
       }
       const models = modelsOf[tier];
-      const values = await backend.getMany(responseKeys(request, models));
+      const values = await backend.getMany(responseKeys(request, models, partitionOf(request)));
       for (let i = 0; i < values.length; i++) {
         const value = values[i];
         if (value === undefined) continue;
@@ -116,7 +123,7 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
         stats.tooLarge++;
         return;
       }
-      const [key] = responseKeys(request, [completion.model]);
+      const [key] = responseKeys(request, [completion.model], partitionOf(request));
       stats.stores++;
       void backend.set(key!, value, tiers[completion.tier].ttlMs);
     },

@@ -59,11 +59,12 @@ export async function startCache(options: StartCacheOptions): Promise<RunningCac
           prices: options.prices,
           sampled: c.sampled,
           maxEntryBytes: c.max_entry_bytes,
+          scope: c.scope,
         })
       : undefined;
   const decisions = c.redis_url !== undefined && backend !== undefined ? createBackendDecisionCache({ backend, ttlMs: c.decision_ttl_ms }) : undefined;
   const location = backend?.location ?? "off";
-  if (responses !== undefined) log.info("response cache ready", { location, sampled: c.sampled });
+  if (responses !== undefined) log.info("response cache ready", { location, sampled: c.sampled, scope: c.scope });
   const empty: ResponseCacheStats = { hits: 0, misses: 0, stores: 0, skipped: 0, tooLarge: 0 };
   return {
     responses,

@@ -263,6 +263,13 @@ export const cacheSchema = z.strictObject({
    * getting fresh samples.
    */
   sampled: z.boolean().default(false),
+  /**
+   * Who shares an entry. `shared`: every caller asking the same question
+   * (the most savings). `caller`: each caller id has entries of its own
+   * (the authenticated caller with auth on), for callers that must not learn
+   * what others asked or were answered.
+   */
+  scope: z.enum(["shared", "caller"]).default("shared"),
   /** The in-memory backend's bound: keys, answers and bookkeeping, in bytes. */
   max_bytes: positiveInt.default(64 * 1024 * 1024),
   /** Answers larger than this (UTF-8 bytes of the stored entry) are not cached. */

@@ -38,7 +38,7 @@ function answer(model: string, tier: RoutableTier, other: Partial<Completion> = 
   };
 }
 
-function setup(options: { tiers?: Partial<Record<RoutableTier, TierCachePolicy>>; sampled?: boolean; maxEntryBytes?: number } = {}) {
+function setup(options: { tiers?: Partial<Record<RoutableTier, TierCachePolicy>>; sampled?: boolean; maxEntryBytes?: number; scope?: "shared" | "caller" } = {}) {
   let now = 0;
   const memory = createMemoryBackend({ maxBytes: 1 << 20, clock: () => now });
   const sets: string[] = [];
@@ -52,6 +52,7 @@ function setup(options: { tiers?: Partial<Record<RoutableTier, TierCachePolicy>>
     prices,
     ...(options.sampled === undefined ? {} : { sampled: options.sampled }),
     ...(options.maxEntryBytes === undefined ? {} : { maxEntryBytes: options.maxEntryBytes }),
+    ...(options.scope === undefined ? {} : { scope: options.scope }),
   });
   return { cache, memory, sets, advance: (ms: number) => void (now += ms) };
 }
@@ -67,6 +68,22 @@ describe("response cache rules", () => {
     expect(hit?.cacheSavedPicoUsd).toBe(flash.costPicoUsd);
     expect(hit?.usage).toMatchObject({ inputTokens: 0, outputTokens: 0 });
     expect(cache.stats()).toMatchObject({ hits: 1, stores: 1 });
+  });
+
+  it("shares an entry between callers by default, and keeps each caller's own with scope caller", async () => {
+    const as = (id: string) => request("Classify this ticket: refund request.", { caller: { id, plan: "", metadata: {} } });
+    const shared = setup();
+    shared.cache.store(as("svc-a"), answer(MINI, Tier.NANO));
+    expect((await shared.cache.lookup(Tier.NANO, as("svc-b")))?.cacheHit).toBe(true);
+
+    const own = setup({ scope: "caller" });
+    own.cache.store(as("svc-a"), answer(MINI, Tier.NANO));
+    expect(await own.cache.lookup(Tier.NANO, as("svc-b"))).toBeUndefined();
+    expect(await own.cache.lookup(Tier.NANO, as(""))).toBeUndefined();
+    expect((await own.cache.lookup(Tier.NANO, as("svc-a")))?.cacheHit).toBe(true);
+    // Partitioned keys never collide with shared ones.
+    expect(own.sets).toHaveLength(1);
+    expect(responseKeys(as("svc-a"), [MINI])).not.toContain(own.sets[0]);
   });
 
   it("keeps a fallback answer under the model that gave it: found for that model's tier, not the decided one", async () => {

@@ -20,13 +20,14 @@ function problemsOf(yaml: string): string[] {
 }
 
 describe("cache configuration", () => {
-  it("defaults to an enabled in-memory cache of 64 MiB, an hour per tier, deterministic requests only", () => {
+  it("defaults to an enabled in-memory cache of 64 MiB, an hour per tier, deterministic requests only, shared by callers", () => {
     const config = parseConfig(baseConfigYaml("http://127.0.0.1:9/v1"), "t.yaml", {});
     const tier = { enabled: true, ttl_ms: 3_600_000 };
     expect(config.cache).toEqual({
       enabled: true,
       tiers: { nano: tier, mid: tier, frontier: tier },
       sampled: false,
+      scope: "shared",
       max_bytes: 64 * 1024 * 1024,
       max_entry_bytes: 1024 * 1024,
       key_prefix: "tierd:",
@@ -46,6 +47,22 @@ describe("cache configuration", () => {
     expect(problemsOf(withCache("  tiers:\n    tiny: {}"))).toEqual(['cache.tiers: unknown field "tiny"']);
     expect(problemsOf(withCache("  max_bytes: -1"))[0]).toMatch(/^cache\.max_bytes: /);
     expect(problemsOf(withCache("  ttl: 5"))).toEqual(['cache: unknown field "ttl"']);
+    expect(problemsOf(withCache("  scope: tenant"))[0]).toMatch(/^cache\.scope: /);
+  });
+
+  it("answers a caller only from its own entries with scope caller", async () => {
+    const t = await startTestTierd({ extraYaml: "cache:\n  scope: caller\n" });
+    try {
+      const content = `Hello ${randomUUID()}`;
+      const as = (id: string) => ({ messages: [{ role: Role.USER, content }], tierOverride: Tier.NANO, params: { temperature: 0 }, caller: { id } });
+      expect((await t.grpc.route(as("svc-a"))).cacheHit).toBe(false);
+      expect((await t.grpc.route(as("svc-b"))).cacheHit).toBe(false);
+      expect((await t.grpc.route(as("svc-a"))).cacheHit).toBe(true);
+      expect((await t.grpc.route(as("svc-b"))).cacheHit).toBe(true);
+      expect(t.fake.requestCount()).toBe(2);
+    } finally {
+      await t.close();
+    }
   });
 
   it("caches nothing when cache.enabled is false", async () => {
