@@ -49,6 +49,9 @@ export interface RequestDefaults {
 
 const MAX_REQUEST_ID = 128;
 const MAX_ENDPOINT = 256;
+const MAX_CALLER_NAME = 128;
+/** C0 controls and DEL: never part of a name, and U+0000 is one PostgreSQL cannot store. */
+const CONTROL = /[\u0000-\u001f\u007f]/;
 const MAX_STOP_SEQUENCES = 4;
 
 export function classifyInputOf(req: ClassifyRequest, defaults: RequestDefaults): ClassifyInput {
@@ -82,8 +85,14 @@ function requestIdOf(id: string, defaults: RequestDefaults): string {
 }
 
 function endpointOf(endpoint: string): string {
-  if (endpoint.length > MAX_ENDPOINT) throw invalidArgument("endpoint", `must be at most ${MAX_ENDPOINT} characters`);
-  return endpoint;
+  return nameOf("endpoint", endpoint, MAX_ENDPOINT);
+}
+
+/** Names that rules match and reports group by: bounded, and free of control characters. */
+function nameOf(field: string, value: string, max: number): string {
+  if (value.length > max) throw invalidArgument(field, `must be at most ${max} characters`);
+  if (CONTROL.test(value)) throw invalidArgument(field, "must not contain control characters");
+  return value;
 }
 
 function messagesOf(messages: ProtoChatMessage[]): ChatMessage[] {
@@ -103,7 +112,11 @@ function messagesOf(messages: ProtoChatMessage[]): ChatMessage[] {
 }
 
 function callerOf(caller: ClassifyRequest["caller"]): Caller {
-  return { id: caller?.id ?? "", plan: caller?.plan ?? "", metadata: { ...(caller?.metadata ?? {}) } };
+  return {
+    id: nameOf("caller.id", caller?.id ?? "", MAX_CALLER_NAME),
+    plan: nameOf("caller.plan", caller?.plan ?? "", MAX_CALLER_NAME),
+    metadata: { ...(caller?.metadata ?? {}) },
+  };
 }
 
 function tierOverrideOf(tier: Tier): { tierOverride?: RoutableTier } {

@@ -26,6 +26,10 @@ describe("malformed requests", () => {
     { name: "temperature out of range", field: "params.temperature", request: { messages: [user], params: { temperature: 3 } } },
     { name: "too many stop sequences", field: "params.stop", request: { messages: [user], params: { stop: ["a", "b", "c", "d", "e"] } } },
     { name: "request id with spaces", field: "request_id", request: { messages: [user], requestId: "has spaces" } },
+    { name: "endpoint with a NUL", field: "endpoint", request: { messages: [user], endpoint: "/api/x\u0000" } },
+    { name: "endpoint with a newline", field: "endpoint", request: { messages: [user], endpoint: "/api/x\nforged log line" } },
+    { name: "caller id with a control character", field: "caller.id", request: { messages: [user], caller: { id: "svc\u0007" } } },
+    { name: "caller plan too long", field: "caller.plan", request: { messages: [user], caller: { plan: "p".repeat(129) } } },
   ];
 
   for (const c of cases) {

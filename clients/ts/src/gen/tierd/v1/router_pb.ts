@@ -134,6 +134,7 @@ export const GenerationParamsSchema: GenMessage<GenerationParams> = /*@__PURE__*
 export type Caller = Message<"tierd.v1.Caller"> & {
   /**
    * Stable id of the calling service or tenant, recorded in the ledger.
+   * At most 128 characters, no control characters.
    *
    * @generated from field: string id = 1;
    */
@@ -141,7 +142,8 @@ export type Caller = Message<"tierd.v1.Caller"> & {
 
   /**
    * The caller's plan (for example "free", "pro", "enterprise"); plan rules
-   * in the routing policy match on it.
+   * in the routing policy match on it. At most 128 characters, no control
+   * characters.
    *
    * @generated from field: string plan = 2;
    */
@@ -183,7 +185,8 @@ export type ClassifyRequest = Message<"tierd.v1.ClassifyRequest"> & {
 
   /**
    * Logical endpoint of the calling product (for example
-   * "/api/search/suggest"); endpoint rules in the policy match on it.
+   * "/api/search/suggest"); endpoint rules in the policy match on it. At
+   * most 256 characters, no control characters.
    *
    * @generated from field: string endpoint = 2;
    */
