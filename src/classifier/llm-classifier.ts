@@ -23,10 +23,15 @@ export interface FewShotExample {
   tier: TierName;
 }
 
+/**
+ * costPicoUsd: what the classifier's own call cost (zero for a verdict from
+ * the cache). A call abandoned at the timeout is not known to have cost
+ * anything and counts as zero.
+ */
 export type LlmOutcome =
-  | { kind: "verdict"; verdict: CachedVerdict; cached: boolean }
+  | { kind: "verdict"; verdict: CachedVerdict; cached: boolean; costPicoUsd: bigint }
   /** The model answered, but not with the JSON asked for. */
-  | { kind: "malformed"; detail: string }
+  | { kind: "malformed"; detail: string; costPicoUsd: bigint }
   /** No answer in time, or the call failed. */
   | { kind: "failed"; detail: string; timedOut: boolean };
 
@@ -81,7 +86,7 @@ export function createLlmClassifier(options: LlmClassifierOptions): LlmClassifie
       const text = clip(classifiedText(input.messages), maxPromptChars);
       const key = `llm:${promptVersion}:${createHash("sha256").update(text).digest("hex")}`;
       const hit = await options.cache?.get(key);
-      if (hit !== undefined) return { kind: "verdict", verdict: hit, cached: true };
+      if (hit !== undefined) return { kind: "verdict", verdict: hit, cached: true, costPicoUsd: 0n };
 
       const request: CompletionRequest = {
         requestId: `${input.requestId}.classify`,
@@ -112,9 +117,9 @@ export function createLlmClassifier(options: LlmClassifierOptions): LlmClassifie
         const answer = await Promise.race([call, timedOut]);
         if (answer === "timeout") return { kind: "failed", detail: `no answer within ${timeoutMs} ms`, timedOut: true };
         const verdict = parseVerdict(answer.content);
-        if (typeof verdict === "string") return { kind: "malformed", detail: verdict };
+        if (typeof verdict === "string") return { kind: "malformed", detail: verdict, costPicoUsd: answer.costPicoUsd };
         await options.cache?.set(key, verdict);
-        return { kind: "verdict", verdict, cached: false };
+        return { kind: "verdict", verdict, cached: false, costPicoUsd: answer.costPicoUsd };
       } catch (err) {
         const aborted = controller.signal.aborted;
         return { kind: "failed", detail: aborted ? `call aborted (${describe(err)})` : `call failed (${describe(err)})`, timedOut: false };

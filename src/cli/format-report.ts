@@ -94,6 +94,7 @@ export function formatReportTable(r: UsageReport): string {
       ],
     ),
     "  Response cache hits per tier: " + r.tiers.map((x) => `${x.tier} ${x.cacheHits} (${formatShare(x.cacheHitRate)}, saved ${formatUsd(x.cacheSavedPicoUsd)})`).join(", "),
+    `  ACTUAL includes the LLM classifier's calls: ${formatUsd(s.classifierPicoUsd)} (${formatUsd(t.classifierCostPicoUsd)} with Classify calls)`,
     "",
   );
 

@@ -108,6 +108,8 @@ export interface TierChoice {
 
 export interface Decision extends TierChoice {
   classifierLatencyMs: number;
+  /** What the LLM classifier's call cost, in pico-USD; absent when it was not called (or answered from its cache). */
+  classifierCostPicoUsd?: bigint;
   mode: RoutingMode;
   /** In shadow mode: what the router would have done. */
   shadow?: TierChoice;

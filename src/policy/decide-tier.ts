@@ -52,13 +52,19 @@ export function createTierDecider(options: TierDeciderOptions): TierDecider {
   const llm = classifier?.llm.enabled ? options.llm : undefined;
   const llmBelow = classifier?.llm.confidence_below ?? 0;
 
-  async function choose(input: ClassifyInput, ctx: CallContext, trace: DecisionStep[], inputTokens: number): Promise<{ choice: TierChoice; classifierMs: number; decisive: number }> {
+  async function choose(
+    input: ClassifyInput,
+    ctx: CallContext,
+    trace: DecisionStep[],
+    inputTokens: number,
+  ): Promise<{ choice: TierChoice; classifierMs: number; classifierCost: bigint; decisive: number }> {
     let classifierMs = 0;
+    let classifierCost = 0n;
     if (input.tierOverride !== undefined) {
       if (overrideAllowed(overridePlans, input.caller.plan)) {
         const choice: TierChoice = { tier: input.tierOverride, score: 0, confidence: 1, decidedBy: DecisionStage.OVERRIDE, reason: "tier_override in request" };
         trace.push(step(DecisionStage.OVERRIDE, choice.tier, 0, 1, "caller asked for this tier", 0));
-        return { choice, classifierMs, decisive: trace.length - 1 };
+        return { choice, classifierMs, classifierCost, decisive: trace.length - 1 };
       }
       trace.push(step(DecisionStage.OVERRIDE, Tier.UNSPECIFIED, 0, 0, `tier_override ${nameOf(input.tierOverride)} refused for plan "${input.caller.plan}" (policy.override_plans); deciding normally`, 0));
     }
@@ -73,7 +79,7 @@ export function createTierDecider(options: TierDeciderOptions): TierDecider {
     }
     if (evaluation.fixed !== undefined) {
       const { tier, rule } = evaluation.fixed;
-      return { choice: { tier: TIER_OF[tier], score: 0, confidence: 1, decidedBy: DecisionStage.RULE, reason: `rule ${rule}` }, classifierMs, decisive: ruleStepAt.get(rule)! };
+      return { choice: { tier: TIER_OF[tier], score: 0, confidence: 1, decidedBy: DecisionStage.RULE, reason: `rule ${rule}` }, classifierMs, classifierCost, decisive: ruleStepAt.get(rule)! };
     }
 
     // The proposal before floors and ceilings, and the step that made it.
@@ -120,6 +126,7 @@ export function createTierDecider(options: TierDeciderOptions): TierDecider {
         const outcome = await llm.classify(input, ctx);
         const llmMs = clock() - llmStarted;
         classifierMs += llmMs;
+        if (outcome.kind !== "failed") classifierCost += outcome.costPicoUsd;
         switch (outcome.kind) {
           case "verdict": {
             const { tier, confidence } = outcome.verdict;
@@ -151,17 +158,18 @@ export function createTierDecider(options: TierDeciderOptions): TierDecider {
     if (clamped !== proposal.tier) {
       const bound: Bound = clamped > proposal.tier ? evaluation.floor! : evaluation.ceiling!;
       const choice: TierChoice = { ...proposal, tier: clamped, decidedBy: DecisionStage.RULE, reason: `rule ${bound.rule} (${proposal.reason}, ${clamped > proposal.tier ? "raised" : "capped"} to ${bound.tier})` };
-      return { choice, classifierMs, decisive: ruleStepAt.get(bound.rule)! };
+      return { choice, classifierMs, classifierCost, decisive: ruleStepAt.get(bound.rule)! };
     }
-    return { choice: proposal, classifierMs, decisive: proposalStep };
+    return { choice: proposal, classifierMs, classifierCost, decisive: proposalStep };
   }
 
   return {
     async decide(input, ctx) {
       const trace: DecisionStep[] = [];
       const inputTokens = estimateInputTokens(input);
-      const { choice, classifierMs, decisive } = await choose(input, ctx, trace, inputTokens);
+      const { choice, classifierMs, classifierCost, decisive } = await choose(input, ctx, trace, inputTokens);
       const decision: Decision = { ...choice, classifierLatencyMs: roundMs(classifierMs), mode, trace, inputTokens };
+      if (classifierCost > 0n) decision.classifierCostPicoUsd = classifierCost;
       if (config.mode === "shadow") {
         const served = TIER_OF[config.shadow_tier];
         decision.shadow = choice;

@@ -47,6 +47,7 @@ export function usageReportToProto(r: UsageReport, droppedRecords: number): Mess
       fallbacks: BigInt(r.totals.fallbacks),
       cacheHitRate: r.totals.cacheHitRate,
       cacheSavedPicoUsd: r.totals.cacheSavedPicoUsd,
+      classifierCostPicoUsd: r.totals.classifierCostPicoUsd,
     },
     tiers: r.tiers.map((t) => ({
       tier: tierOf(t.tier),
@@ -73,6 +74,7 @@ export function usageReportToProto(r: UsageReport, droppedRecords: number): Mess
     })),
     savings: {
       actualPicoUsd: r.savings.actualPicoUsd,
+      classifierPicoUsd: r.savings.classifierPicoUsd,
       allMidPicoUsd: r.savings.allMidPicoUsd,
       allFrontierPicoUsd: r.savings.allFrontierPicoUsd,
       vsMidPicoUsd: r.savings.vsMidPicoUsd,

@@ -167,6 +167,7 @@ export function decisionToProto(d: Decision): MessageInitShape<typeof DecisionSc
     decidedBy: d.decidedBy,
     reason: d.reason,
     classifierLatencyMs: d.classifierLatencyMs,
+    classifierCostPicoUsd: d.classifierCostPicoUsd ?? 0n,
     mode: d.mode,
     ...(d.shadow ? { shadow: { ...d.shadow } } : {}),
     trace: d.trace.map((s) => ({ ...s })),

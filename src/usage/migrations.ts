@@ -79,6 +79,11 @@ export const MIGRATIONS: readonly Migration[] = [
     // (both databases fill it in for them): nothing was saved before.
     statements: [`ALTER TABLE usage_records ADD COLUMN cache_saved_pico_usd BIGINT NOT NULL DEFAULT 0`],
   },
+  {
+    version: 3,
+    name: "cost of the LLM classifier's calls",
+    statements: [`ALTER TABLE usage_records ADD COLUMN classifier_cost_pico_usd BIGINT NOT NULL DEFAULT 0`],
+  },
 ];
 
 /** The table that remembers which migrations ran. */

@@ -68,6 +68,11 @@ export interface UsageRecord {
   cacheHit: boolean;
   /** Cache hits: what the answer cost when it came from upstream; 0 otherwise. */
   cacheSavedPicoUsd: bigint;
+  /**
+   * What deciding the tier cost: the LLM classifier's call, when it was
+   * asked (not in costPicoUsd, which is the answer's cost).
+   */
+  classifierCostPicoUsd: bigint;
   status: RecordStatus;
   errorMessage: string;
   /** SHA-256 (hex) of the prompt text, always. */
@@ -128,6 +133,7 @@ export function usageRecordOf(outcome: RequestOutcome, ctx: RecordContext): Usag
     timeToFirstTokenMs: outcome.timeToFirstTokenMs ?? null,
     cacheHit: completion?.cacheHit ?? false,
     cacheSavedPicoUsd: completion?.cacheSavedPicoUsd ?? 0n,
+    classifierCostPicoUsd: decision?.classifierCostPicoUsd ?? 0n,
     status: outcome.failure?.code ?? "ok",
     errorMessage: (outcome.failure?.message ?? "").slice(0, MAX_ERROR_MESSAGE),
     promptSha256: createHash("sha256").update(prompt).digest("hex"),

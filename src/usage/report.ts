@@ -56,7 +56,10 @@ export interface EndpointFigures {
 }
 
 export interface SavingsFigures {
+  /** What the answers cost, plus what deciding their tiers cost (the LLM classifier's calls). */
   actualPicoUsd: bigint;
+  /** Of actual: the LLM classifier's calls. */
+  classifierPicoUsd: bigint;
   /** The same tokens, every request on the mid tier's first model. */
   allMidPicoUsd: bigint;
   allFrontierPicoUsd: bigint;
@@ -125,6 +128,12 @@ export interface UsageReport {
     cacheHitRate: number;
     /** Sum of what the cached answers cost when they came from upstream. */
     cacheSavedPicoUsd: bigint;
+    /**
+     * What the LLM classifier's calls cost, for every request of the window
+     * (Classify calls too). Not in costPicoUsd, which is what the answers
+     * cost; in savings' actual for Route and StreamCompletion.
+     */
+    classifierCostPicoUsd: bigint;
     /** Requests answered by another tier than the decided one. */
     fallbacks: number;
   };
@@ -169,12 +178,13 @@ export function createUsageReportBuilder(options: UsageReportOptions): UsageRepo
   const endpoints = new Map<string, EndpointAcc>();
   const allMidUpstream: number[] = [];
   const shadowTiers: Record<TierName, number> = { nano: 0, mid: 0, frontier: 0 };
-  const totals = { requests: 0, classifyRequests: 0, errors: 0, canceled: 0, costPicoUsd: 0n, inputTokens: 0, outputTokens: 0, cacheHits: 0, cacheSavedPicoUsd: 0n, fallbacks: 0 };
-  const savings = { actual: 0n, allMid: 0n, allFrontier: 0n };
+  const totals = { requests: 0, classifyRequests: 0, errors: 0, canceled: 0, costPicoUsd: 0n, inputTokens: 0, outputTokens: 0, cacheHits: 0, cacheSavedPicoUsd: 0n, classifierCostPicoUsd: 0n, fallbacks: 0 };
+  const savings = { actual: 0n, classifier: 0n, allMid: 0n, allFrontier: 0n };
   const shadow = { requests: 0, actual: 0n, would: 0n };
 
   return {
     add(row) {
+      totals.classifierCostPicoUsd += row.classifierCostPicoUsd;
       if (row.kind === "classify") {
         totals.classifyRequests++;
         return;
@@ -189,7 +199,9 @@ export function createUsageReportBuilder(options: UsageReportOptions): UsageRepo
       totals.outputTokens += row.outputTokens;
       if (row.cacheHit) totals.cacheHits++;
       totals.cacheSavedPicoUsd += row.cacheSavedPicoUsd;
-      savings.actual += row.costPicoUsd;
+      // Routing is only cheaper if the answer and the decision together are.
+      savings.actual += row.costPicoUsd + row.classifierCostPicoUsd;
+      savings.classifier += row.classifierCostPicoUsd;
       savings.allMid += row.costIfMidPicoUsd;
       savings.allFrontier += row.costIfFrontierPicoUsd;
 
@@ -320,6 +332,7 @@ export function createUsageReportBuilder(options: UsageReportOptions): UsageRepo
         topEndpoints,
         savings: {
           actualPicoUsd: savings.actual,
+          classifierPicoUsd: savings.classifier,
           allMidPicoUsd: savings.allMid,
           allFrontierPicoUsd: savings.allFrontier,
           vsMidPicoUsd: savings.allMid - savings.actual,

@@ -35,6 +35,7 @@ export type ReportRow = Pick<
   | "outputTokens"
   | "cacheHit"
   | "cacheSavedPicoUsd"
+  | "classifierCostPicoUsd"
 > & { attemptCount: number };
 
 export type FeedbackVerdict = "misrouted" | "bad_answer" | "good";
@@ -121,11 +122,12 @@ const RECORD_COLUMNS = [
   "prompt_sha256",
   "prompt_text",
   "cache_saved_pico_usd",
+  "classifier_cost_pico_usd",
 ] as const;
 
 const REPORT_COLUMNS =
   "id, kind, started_at_ms, endpoint, tier, served_tier, decided_by, shadow_tier, status, cost_pico_usd, cost_if_nano_pico_usd, " +
-  "cost_if_mid_pico_usd, cost_if_frontier_pico_usd, latency_ms, classifier_latency_ms, input_tokens, output_tokens, cache_hit, attempt_count, cache_saved_pico_usd";
+  "cost_if_mid_pico_usd, cost_if_frontier_pico_usd, latency_ms, classifier_latency_ms, input_tokens, output_tokens, cache_hit, attempt_count, cache_saved_pico_usd, classifier_cost_pico_usd";
 
 const FEEDBACK_COLUMNS = ["id", "request_id", "created_at_ms", "verdict", "expected_tier", "comment"] as const;
 
@@ -280,6 +282,7 @@ function rowOf(r: UsageRecord): SqlValue[] {
     r.promptSha256,
     r.promptText,
     r.cacheSavedPicoUsd,
+    r.classifierCostPicoUsd,
   ];
 }
 
@@ -304,6 +307,7 @@ function reportRowOf(row: SqlRow): ReportRow {
     outputTokens: numberOf(row.output_tokens),
     cacheHit: numberOf(row.cache_hit) === 1,
     cacheSavedPicoUsd: bigintOf(row.cache_saved_pico_usd),
+    classifierCostPicoUsd: bigintOf(row.classifier_cost_pico_usd),
     attemptCount: numberOf(row.attempt_count),
   };
 }
@@ -347,6 +351,7 @@ function recordOf(row: SqlRow): UsageRecord {
     timeToFirstTokenMs: numberOrNull(row.ttft_ms),
     cacheHit: base.cacheHit,
     cacheSavedPicoUsd: base.cacheSavedPicoUsd,
+    classifierCostPicoUsd: base.classifierCostPicoUsd,
     status: base.status,
     errorMessage: String(row.error_message),
     promptSha256: String(row.prompt_sha256),

@@ -47,6 +47,25 @@ describe("LLM classifier", () => {
     expect(t.fake.requestCount()).toBe(1);
   });
 
+  it("bills its own call apart from the answer: on the decision, in the ledger, and not again when cached", async () => {
+    const messages = simple("Write a migration plan from our monolith to services, with rollback at each step.");
+    t.fake.inject({ fault: { content: '{"tier":"mid","confidence":0.8}' } });
+    const first = await t.grpc.route({ messages, requestId: "llm-cost-1" });
+    const second = await t.grpc.route({ messages, requestId: "llm-cost-2" });
+    expect(first.decision?.decidedBy).toBe(DecisionStage.LLM_CLASSIFIER);
+    const classifierCost = first.decision!.classifierCostPicoUsd;
+    expect(classifierCost).toBeGreaterThan(0n);
+    // The second decision came from the verdict cache: nothing paid for it.
+    expect(second.decision?.classifierCostPicoUsd).toBe(0n);
+    // The answers cost the same both times: the classifier's call is not in them.
+    expect(first.costPicoUsd).toBe(second.costPicoUsd);
+    await t.tierd.usage!.ledger.flush();
+    const [one] = await t.tierd.usage!.store.recordsOf("llm-cost-1");
+    const [two] = await t.tierd.usage!.store.recordsOf("llm-cost-2");
+    expect(one).toMatchObject({ classifierCostPicoUsd: classifierCost, costPicoUsd: first.costPicoUsd });
+    expect(two).toMatchObject({ classifierCostPicoUsd: 0n });
+  });
+
   it("falls to mid, never nano, when the answer is malformed", async () => {
     for (const content of ['{"answer":"nano"}', "nano", '{"tier":"tiny","confidence":0.9}', '{"tier":"nano","confidence":7}', '{"tier":"nano","confidence":0.9,"extra":1}']) {
       t.fake.inject({ fault: { content } });

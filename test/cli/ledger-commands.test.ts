@@ -41,6 +41,7 @@ describe("tierd report / export-fewshot / export-labels", () => {
         costIfMidPicoUsd: r.costIfMidPicoUsd * micro,
         costIfFrontierPicoUsd: r.costIfFrontierPicoUsd * micro,
         cacheSavedPicoUsd: r.cacheSavedPicoUsd * micro,
+        classifierCostPicoUsd: r.classifierCostPicoUsd * micro,
       })),
     );
     const at = Date.UTC(2026, 0, 7);
@@ -75,9 +76,11 @@ describe("tierd report / export-fewshot / export-labels", () => {
     expect(row("frontier")).toEqual(["frontier", "3", "15.8%", "$0.015000", "68.8%", "$0.005000", "0.0%", "2000 ms", "2000 ms", "0"]);
     expect(row("/search")).toEqual(["/search", "6", "10 ms", "90 ms", "290 ms", "-190 ms", "faster"]);
     expect(row("/legal")).toEqual(["/legal", "4", "$0.016000", "73.4%", "0.0%", "25.0%", "75.0%"]);
-    expect(row("all-frontier")).toEqual(["all-frontier", "$0.043000", "$0.021800", "$0.021200", "49.3%"]);
-    expect(row("all-mid")).toEqual(["all-mid", "$0.021500", "$0.021800", "-$0.000300", "-1.4%"]);
-    expect(row("no-cache")).toEqual(["no-cache", "$0.021900", "$0.021800", "$0.000100", "0.5%"]);
+    // ACTUAL: the answers ($0.021800) and the LLM classifier's call ($0.000040).
+    expect(row("all-frontier")).toEqual(["all-frontier", "$0.043000", "$0.021840", "$0.021160", "49.2%"]);
+    expect(row("all-mid")).toEqual(["all-mid", "$0.021500", "$0.021840", "-$0.000340", "-1.6%"]);
+    expect(row("no-cache")).toEqual(["no-cache", "$0.021940", "$0.021840", "$0.000100", "0.5%"]);
+    expect(stdout).toContain("ACTUAL includes the LLM classifier's calls: $0.000040 ($0.000047 with Classify calls)");
     expect(stdout).toContain("Response cache hits per tier: nano 1 (10.0%, saved $0.000100), mid 0 (0.0%, saved $0.000000), frontier 0 (0.0%, saved $0.000000)");
     expect(row("/chat")).toEqual(["/chat", "2", "300 ms", "400 ms", "300 ms", "+400 ms", "SLOWER"]);
     expect(stdout).toContain("Shadow mode: 2 requests; the router would have chosen nano 50.0%, mid 0.0%, frontier 50.0%");

@@ -42,6 +42,7 @@ export function recordFixture(overrides: Partial<UsageRecord> = {}): UsageRecord
     timeToFirstTokenMs: null,
     cacheHit: false,
     cacheSavedPicoUsd: 0n,
+    classifierCostPicoUsd: 0n,
     status: "ok",
     errorMessage: "",
     promptSha256: "0".repeat(64),

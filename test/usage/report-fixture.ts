@@ -47,13 +47,14 @@ export function reportFixture(): UsageRecord[] {
     ...times(2, (i) =>
       recordFixture({ ...common, ...cheap, endpoint: "/chat", tier: "nano", servedTier: "nano", costPicoUsd: 100n, latencyMs: 700, classifierLatencyMs: 300, startedAtMs: at(40 + i) }),
     ),
-    recordFixture({ ...common, ...cheap, endpoint: "/chat", tier: "mid", servedTier: "mid", costPicoUsd: 1_000n, latencyMs: 350, classifierLatencyMs: 50, startedAtMs: at(45) }),
+    // The LLM classifier was asked for this one: its call cost 40.
+    recordFixture({ ...common, ...cheap, endpoint: "/chat", tier: "mid", servedTier: "mid", costPicoUsd: 1_000n, classifierCostPicoUsd: 40n, latencyMs: 350, classifierLatencyMs: 50, startedAtMs: at(45) }),
     // /shadow: served by mid in shadow mode; the router would have picked nano and frontier.
     recordFixture({ ...common, ...cheap, endpoint: "/shadow", mode: "shadow", tier: "mid", servedTier: "mid", decidedBy: "mode", shadowTier: "nano", costPicoUsd: 1_000n, latencyMs: 500, classifierLatencyMs: 0, startedAtMs: at(50) }),
     recordFixture({ ...common, ...cheap, endpoint: "/shadow", mode: "shadow", tier: "mid", servedTier: "mid", decidedBy: "mode", shadowTier: "frontier", costPicoUsd: 1_000n, latencyMs: 500, classifierLatencyMs: 0, startedAtMs: at(51) }),
-    // Classify calls: counted apart, in no other figure.
+    // Classify calls: counted apart, in no other figure but the classifier's spend (7, once).
     ...times(2, (i) =>
-      recordFixture({ ...zero, kind: "classify", endpoint: "/search", tier: "frontier", servedTier: null, deployment: null, model: null, attempts: [], inputTokens: 0, outputTokens: 0, latencyMs: 1, startedAtMs: at(55 + i) }),
+      recordFixture({ ...zero, classifierCostPicoUsd: i === 0 ? 7n : 0n, kind: "classify", endpoint: "/search", tier: "frontier", servedTier: null, deployment: null, model: null, attempts: [], inputTokens: 0, outputTokens: 0, latencyMs: 1, startedAtMs: at(55 + i) }),
     ),
     // Outside the window.
     recordFixture({ ...cheap, endpoint: "/search", costPicoUsd: 777n, startedAtMs: Date.UTC(2025, 11, 31, 23, 59) }),

@@ -33,6 +33,7 @@ describe("usage report on a fixture ledger", () => {
       cacheHits: 1,
       cacheHitRate: 1 / 19,
       cacheSavedPicoUsd: 100n,
+      classifierCostPicoUsd: 47n,
       fallbacks: 1,
     });
   });
@@ -106,14 +107,17 @@ describe("usage report on a fixture ledger", () => {
   });
 
   it("prices the savings against all-mid and all-frontier on the same tokens, negative when routing cost more", () => {
+    // Actual: the answers (21,800) and the LLM classifier's call on /chat
+    // (40); the Classify call's 7 has no counterfactual and stays out.
     expect(report.savings).toEqual({
-      actualPicoUsd: 21_800n,
+      actualPicoUsd: 21_840n,
+      classifierPicoUsd: 40n,
       allMidPicoUsd: 21_500n,
       allFrontierPicoUsd: 43_000n,
-      vsMidPicoUsd: -300n,
-      vsFrontierPicoUsd: 21_200n,
-      vsMidRatio: -0.013953488,
-      vsFrontierRatio: 0.493023255,
+      vsMidPicoUsd: -340n,
+      vsFrontierPicoUsd: 21_160n,
+      vsMidRatio: -0.015813953,
+      vsFrontierRatio: 0.492093023,
     });
   });
 

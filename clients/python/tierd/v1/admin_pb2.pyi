@@ -105,10 +105,11 @@ class ReportWarning(_message.Message):
     def __init__(self, kind: _Optional[_Union[ReportWarningKind, str]] = ..., message: _Optional[str] = ..., endpoint: _Optional[str] = ...) -> None: ...
 
 class Savings(_message.Message):
-    __slots__ = ["actual_pico_usd", "all_frontier_pico_usd", "all_mid_pico_usd", "vs_frontier_pico_usd", "vs_frontier_ratio", "vs_mid_pico_usd", "vs_mid_ratio"]
+    __slots__ = ["actual_pico_usd", "all_frontier_pico_usd", "all_mid_pico_usd", "classifier_pico_usd", "vs_frontier_pico_usd", "vs_frontier_ratio", "vs_mid_pico_usd", "vs_mid_ratio"]
     ACTUAL_PICO_USD_FIELD_NUMBER: _ClassVar[int]
     ALL_FRONTIER_PICO_USD_FIELD_NUMBER: _ClassVar[int]
     ALL_MID_PICO_USD_FIELD_NUMBER: _ClassVar[int]
+    CLASSIFIER_PICO_USD_FIELD_NUMBER: _ClassVar[int]
     VS_FRONTIER_PICO_USD_FIELD_NUMBER: _ClassVar[int]
     VS_FRONTIER_RATIO_FIELD_NUMBER: _ClassVar[int]
     VS_MID_PICO_USD_FIELD_NUMBER: _ClassVar[int]
@@ -116,11 +117,12 @@ class Savings(_message.Message):
     actual_pico_usd: int
     all_frontier_pico_usd: int
     all_mid_pico_usd: int
+    classifier_pico_usd: int
     vs_frontier_pico_usd: int
     vs_frontier_ratio: float
     vs_mid_pico_usd: int
     vs_mid_ratio: float
-    def __init__(self, actual_pico_usd: _Optional[int] = ..., all_mid_pico_usd: _Optional[int] = ..., all_frontier_pico_usd: _Optional[int] = ..., vs_mid_pico_usd: _Optional[int] = ..., vs_frontier_pico_usd: _Optional[int] = ..., vs_mid_ratio: _Optional[float] = ..., vs_frontier_ratio: _Optional[float] = ...) -> None: ...
+    def __init__(self, actual_pico_usd: _Optional[int] = ..., all_mid_pico_usd: _Optional[int] = ..., all_frontier_pico_usd: _Optional[int] = ..., vs_mid_pico_usd: _Optional[int] = ..., vs_frontier_pico_usd: _Optional[int] = ..., vs_mid_ratio: _Optional[float] = ..., vs_frontier_ratio: _Optional[float] = ..., classifier_pico_usd: _Optional[int] = ...) -> None: ...
 
 class ShadowUsage(_message.Message):
     __slots__ = ["actual_pico_usd", "distribution", "requests", "savings_pico_usd", "would_cost_pico_usd"]
@@ -231,11 +233,12 @@ class UsageReport(_message.Message):
     def __init__(self, start_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., endpoint: _Optional[str] = ..., totals: _Optional[_Union[UsageTotals, _Mapping]] = ..., tiers: _Optional[_Iterable[_Union[TierUsage, _Mapping]]] = ..., top_endpoints: _Optional[_Iterable[_Union[EndpointUsage, _Mapping]]] = ..., savings: _Optional[_Union[Savings, _Mapping]] = ..., break_even: _Optional[_Iterable[_Union[BreakEven, _Mapping]]] = ..., shadow: _Optional[_Union[ShadowUsage, _Mapping]] = ..., warnings: _Optional[_Iterable[_Union[ReportWarning, _Mapping]]] = ..., max_frontier_share: _Optional[float] = ..., dropped_records: _Optional[int] = ...) -> None: ...
 
 class UsageTotals(_message.Message):
-    __slots__ = ["cache_hit_rate", "cache_hits", "cache_saved_pico_usd", "canceled", "classify_requests", "cost_pico_usd", "error_rate", "errors", "fallbacks", "input_tokens", "output_tokens", "requests"]
+    __slots__ = ["cache_hit_rate", "cache_hits", "cache_saved_pico_usd", "canceled", "classifier_cost_pico_usd", "classify_requests", "cost_pico_usd", "error_rate", "errors", "fallbacks", "input_tokens", "output_tokens", "requests"]
     CACHE_HITS_FIELD_NUMBER: _ClassVar[int]
     CACHE_HIT_RATE_FIELD_NUMBER: _ClassVar[int]
     CACHE_SAVED_PICO_USD_FIELD_NUMBER: _ClassVar[int]
     CANCELED_FIELD_NUMBER: _ClassVar[int]
+    CLASSIFIER_COST_PICO_USD_FIELD_NUMBER: _ClassVar[int]
     CLASSIFY_REQUESTS_FIELD_NUMBER: _ClassVar[int]
     COST_PICO_USD_FIELD_NUMBER: _ClassVar[int]
     ERRORS_FIELD_NUMBER: _ClassVar[int]
@@ -248,6 +251,7 @@ class UsageTotals(_message.Message):
     cache_hits: int
     cache_saved_pico_usd: int
     canceled: int
+    classifier_cost_pico_usd: int
     classify_requests: int
     cost_pico_usd: int
     error_rate: float
@@ -256,7 +260,7 @@ class UsageTotals(_message.Message):
     input_tokens: int
     output_tokens: int
     requests: int
-    def __init__(self, requests: _Optional[int] = ..., classify_requests: _Optional[int] = ..., errors: _Optional[int] = ..., error_rate: _Optional[float] = ..., canceled: _Optional[int] = ..., cost_pico_usd: _Optional[int] = ..., input_tokens: _Optional[int] = ..., output_tokens: _Optional[int] = ..., cache_hits: _Optional[int] = ..., fallbacks: _Optional[int] = ..., cache_hit_rate: _Optional[float] = ..., cache_saved_pico_usd: _Optional[int] = ...) -> None: ...
+    def __init__(self, requests: _Optional[int] = ..., classify_requests: _Optional[int] = ..., errors: _Optional[int] = ..., error_rate: _Optional[float] = ..., canceled: _Optional[int] = ..., cost_pico_usd: _Optional[int] = ..., input_tokens: _Optional[int] = ..., output_tokens: _Optional[int] = ..., cache_hits: _Optional[int] = ..., fallbacks: _Optional[int] = ..., cache_hit_rate: _Optional[float] = ..., cache_saved_pico_usd: _Optional[int] = ..., classifier_cost_pico_usd: _Optional[int] = ...) -> None: ...
 
 class ReportWarningKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []

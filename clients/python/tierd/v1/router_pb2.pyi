@@ -135,7 +135,8 @@ class ContentDelta(_message.Message):
     def __init__(self, content: _Optional[str] = ...) -> None: ...
 
 class Decision(_message.Message):
-    __slots__ = ["classifier_latency_ms", "confidence", "decided_by", "mode", "reason", "score", "shadow", "tier", "trace"]
+    __slots__ = ["classifier_cost_pico_usd", "classifier_latency_ms", "confidence", "decided_by", "mode", "reason", "score", "shadow", "tier", "trace"]
+    CLASSIFIER_COST_PICO_USD_FIELD_NUMBER: _ClassVar[int]
     CLASSIFIER_LATENCY_MS_FIELD_NUMBER: _ClassVar[int]
     CONFIDENCE_FIELD_NUMBER: _ClassVar[int]
     DECIDED_BY_FIELD_NUMBER: _ClassVar[int]
@@ -145,6 +146,7 @@ class Decision(_message.Message):
     SHADOW_FIELD_NUMBER: _ClassVar[int]
     TIER_FIELD_NUMBER: _ClassVar[int]
     TRACE_FIELD_NUMBER: _ClassVar[int]
+    classifier_cost_pico_usd: int
     classifier_latency_ms: float
     confidence: float
     decided_by: DecisionStage
@@ -154,7 +156,7 @@ class Decision(_message.Message):
     shadow: ShadowDecision
     tier: Tier
     trace: _containers.RepeatedCompositeFieldContainer[DecisionStep]
-    def __init__(self, tier: _Optional[_Union[Tier, str]] = ..., score: _Optional[float] = ..., confidence: _Optional[float] = ..., decided_by: _Optional[_Union[DecisionStage, str]] = ..., reason: _Optional[str] = ..., classifier_latency_ms: _Optional[float] = ..., mode: _Optional[_Union[RoutingMode, str]] = ..., shadow: _Optional[_Union[ShadowDecision, _Mapping]] = ..., trace: _Optional[_Iterable[_Union[DecisionStep, _Mapping]]] = ...) -> None: ...
+    def __init__(self, tier: _Optional[_Union[Tier, str]] = ..., score: _Optional[float] = ..., confidence: _Optional[float] = ..., decided_by: _Optional[_Union[DecisionStage, str]] = ..., reason: _Optional[str] = ..., classifier_latency_ms: _Optional[float] = ..., mode: _Optional[_Union[RoutingMode, str]] = ..., shadow: _Optional[_Union[ShadowDecision, _Mapping]] = ..., trace: _Optional[_Iterable[_Union[DecisionStep, _Mapping]]] = ..., classifier_cost_pico_usd: _Optional[int] = ...) -> None: ...
 
 class DecisionStep(_message.Message):
     __slots__ = ["confidence", "decisive", "detail", "latency_ms", "score", "stage", "tier"]
