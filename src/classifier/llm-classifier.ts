@@ -11,6 +11,7 @@ import { pathToFileURL } from "node:url";
 import { z } from "zod";
 import type { TierName } from "../config/index.js";
 import { packageFile } from "../core/package-root.js";
+import { TierdError } from "../core/errors.js";
 import type { CallContext, ChatMessage, ClassifyInput, Completion, CompletionRequest } from "../core/types.js";
 import type { CachedVerdict, DecisionCache } from "./decision-cache.js";
 import { classifiedText } from "./local-classifier.js";
@@ -109,7 +110,8 @@ export function createLlmClassifier(options: LlmClassifierOptions): LlmClassifie
           resolve("timeout");
         }, timeoutMs);
       });
-      const deadlineAt = Math.min(ctx.deadlineAt ?? Infinity, Date.now() + timeoutMs);
+      const ownDeadline = Date.now() + timeoutMs;
+      const deadlineAt = Math.min(ctx.deadlineAt ?? Infinity, ownDeadline);
       const call = options.complete(request, { signal: controller.signal, ...(Number.isFinite(deadlineAt) ? { deadlineAt } : {}) });
       // A late rejection after the timeout won the race must not go unhandled.
       call.catch(() => undefined);
@@ -121,6 +123,11 @@ export function createLlmClassifier(options: LlmClassifierOptions): LlmClassifie
         await options.cache?.set(key, verdict);
         return { kind: "verdict", verdict, cached: false, costPicoUsd: answer.costPicoUsd };
       } catch (err) {
+        // The provider enforces the same deadline and may notice it before
+        // this stage's own timer fires: that is this stage's timeout too.
+        if (err instanceof TierdError && err.code === "deadline_exceeded" && ownDeadline <= (ctx.deadlineAt ?? Infinity)) {
+          return { kind: "failed", detail: `no answer within ${timeoutMs} ms`, timedOut: true };
+        }
         const aborted = controller.signal.aborted;
         return { kind: "failed", detail: aborted ? `call aborted (${describe(err)})` : `call failed (${describe(err)})`, timedOut: false };
       } finally {

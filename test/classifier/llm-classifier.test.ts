@@ -2,7 +2,8 @@
 // real fake upstream over HTTP, scripted per request.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DecisionStage, Role, Tier } from "../../gen/tierd/v1/router_pb.js";
-import { parseVerdict } from "../../src/classifier/index.js";
+import { createLlmClassifier, parseVerdict } from "../../src/classifier/index.js";
+import { TierdError } from "../../src/core/errors.js";
 import { startTestTierd, type TestTierd } from "../helpers/tierd.js";
 
 // Always ask the LLM (confidence_below 1), with a short budget for the timeout test.
@@ -117,5 +118,22 @@ describe("parseVerdict", () => {
     expect(parseVerdict(' {"tier":"mid","confidence":0.5}\n')).toEqual({ tier: "mid", confidence: 0.5 });
     expect(parseVerdict("```json\n{}\n```")).toMatch(/not JSON/);
     expect(parseVerdict('{"tier":"mid"}')).toMatch(/confidence/);
+  });
+});
+
+describe("LLM classifier timeout", () => {
+  const input = { requestId: "r", messages: [{ role: "user" as const, content: "Is 7 prime?" }], endpoint: "", caller: { id: "", plan: "", metadata: {} } };
+  const deadlineFirst = () => Promise.reject(new TierdError("deadline_exceeded", "deadline exceeded while waiting for the upstream"));
+
+  it("reads the provider's deadline error at its own deadline as its timeout, whichever timer fires first", async () => {
+    const llm = createLlmClassifier({ complete: deadlineFirst, style: "zero-shot", examples: [], timeoutMs: 300 });
+    const outcome = await llm.classify(input, { signal: new AbortController().signal });
+    expect(outcome).toEqual({ kind: "failed", detail: "no answer within 300 ms", timedOut: true });
+  });
+
+  it("reports the caller's own, sooner deadline as a failed call, not its timeout", async () => {
+    const llm = createLlmClassifier({ complete: deadlineFirst, style: "zero-shot", examples: [], timeoutMs: 300 });
+    const outcome = await llm.classify(input, { signal: new AbortController().signal, deadlineAt: Date.now() + 50 });
+    expect(outcome).toMatchObject({ kind: "failed", timedOut: false });
   });
 });
