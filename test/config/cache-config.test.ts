@@ -5,19 +5,10 @@ import { startTierd } from "../../src/app.js";
 import { ConfigError, parseConfig } from "../../src/config/index.js";
 import { silentLogger } from "../../src/core/log.js";
 import { freePort } from "../helpers/redis.js";
+import { problemsOf } from "../helpers/config.js";
 import { baseConfigYaml, startTestTierd } from "../helpers/tierd.js";
 
 const withCache = (cache: string) => `${baseConfigYaml("http://127.0.0.1:9/v1")}cache:\n${cache}\n`;
-
-function problemsOf(yaml: string): string[] {
-  try {
-    parseConfig(yaml, "t.yaml", {});
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems.map((p) => `${p.path}: ${p.message}`);
-    throw err;
-  }
-  return [];
-}
 
 describe("cache configuration", () => {
   it("defaults to an enabled in-memory cache of 64 MiB, an hour per tier, deterministic requests only, shared by callers", () => {

@@ -1,22 +1,13 @@
 // The auth, budgets, rate_limits, counters and limits sections: defaults,
 // and errors that name the field.
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseConfig } from "../../src/config/index.js";
+import { parseConfig } from "../../src/config/index.js";
 import { hashApiKey } from "../../src/auth/index.js";
+import { problemsOf } from "../helpers/config.js";
 import { baseConfigYaml } from "../helpers/tierd.js";
 
 const base = baseConfigYaml("http://127.0.0.1:9/v1").replace("auth:\n  enabled: false\n", "");
 const digest = hashApiKey("k1");
-
-function problemsOf(yaml: string): string[] {
-  try {
-    parseConfig(yaml, "t.yaml", {});
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems.map((p) => `${p.path}: ${p.message}`);
-    throw err;
-  }
-  return [];
-}
 
 describe("trust configuration", () => {
   it("defaults: auth on with no keys, memory counters, safe input limits", () => {

@@ -4,19 +4,10 @@ import { ConfigError, parseConfig } from "../../src/config/index.js";
 import { silentLogger } from "../../src/core/log.js";
 import { MIGRATIONS, openLedgerStore } from "../../src/usage/index.js";
 import { createTestSchema } from "../helpers/postgres.js";
+import { problemsOf } from "../helpers/config.js";
 import { baseConfigYaml } from "../helpers/tierd.js";
 
 const yamlWith = (usage: string) => baseConfigYaml("http://127.0.0.1:9/v1").replace('usage:\n  database_url: "sqlite::memory:"\n', `usage:\n${usage}\n`);
-
-function problemsOf(yaml: string): string[] {
-  try {
-    parseConfig(yaml, "t.yaml", {});
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems.map((p) => `${p.path}: ${p.message}`);
-    throw err;
-  }
-  return [];
-}
 
 describe("usage configuration", () => {
   it("defaults to a SQLite file under .tierd with prompts off", () => {
