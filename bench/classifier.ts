@@ -37,7 +37,7 @@ function percentile(sorted: number[], p: number): number {
 const loadStarted = performance.now();
 const model = loadConfiguredModel("builtin");
 const loadMs = performance.now() - loadStarted;
-const local = createLocalClassifier({ model, thresholds: { nanoBelow: 0.3, frontierAbove: 0.7 } });
+const local = createLocalClassifier({ model, settings: { nanoBelow: 0.3, frontierAbove: 0.7, ambiguousBelow: 0.4 } });
 
 function measure(prompts: string[], rounds: number): { p50Us: number; p99Us: number; meanUs: number } {
   for (let i = 0; i < 2000; i++) local.classify([{ role: "user", content: prompts[i % prompts.length]! }]); // warm-up (JIT)

@@ -13,7 +13,7 @@
 // material of every tier (code, logs and contract text in nano lookups too),
 // short prompts at every tier, and tier-neutral openings and endings.
 import { writeFileSync } from "node:fs";
-import { mulberry32 } from "../src/classifier/train.js";
+import { mulberry32 } from "../src/core/random.js";
 import { fill as fillTemplate, type Family as TemplateFamily } from "./saas-prompts/family.js";
 import { frontierFamilies } from "./saas-prompts/frontier.js";
 import { midFamilies } from "./saas-prompts/mid.js";

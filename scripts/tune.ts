@@ -1,64 +1,110 @@
-// How the trainer's hyperparameters and source weights were chosen: train on
-// the train part minus a validation slice, score on that slice, never on the
-// held-out part nor on the evaluation-only probe set. The hand-written SaaS
-// set (data/saas/handwritten.jsonl, never trained on) is scored on every row:
-// it checks how the model carries over to wording that no template produced.
-// Prints one line per setting (a few seconds each).
+// How the classifier's settings were chosen: 5-fold cross-validation over the
+// development part of every corpus file (train + validation; never the
+// held-out split, never an evaluation-only set). The five free-hand authors
+// of data/written/ are one fold each, so every author is scored by a model
+// that never saw that author: the figure that says how the tier head carries
+// over to a new writer. The hand-written set (never trained on) is scored by
+// the model trained on all five folds. Prints one block per run.
 //
-//   npx tsx scripts/tune.ts [setting name]...
-import { DEFAULT_CORPUS, HANDWRITTEN_VALIDATION } from "../src/classifier/corpus.js";
+//   npx tsx scripts/tune.ts
+//   npx tsx scripts/tune.ts --options '{"mix":{"free":[1,0.5]}}' --mass '{"prompts":100}' --tiers 0.3,0.7,0.4
+import { parseArgs } from "node:util";
+import { DEFAULT_CORPUS, DEFAULT_SEED, HANDWRITTEN_VALIDATION, trainingExamples } from "../src/classifier/corpus.js";
 import { readDataset, splitOf, type LabelledExample } from "../src/classifier/datasets.js";
+import { hashKey } from "../src/classifier/features.js";
 import type { ComplexityModel } from "../src/classifier/model.js";
+import { chooseTier, type TierSettings } from "../src/classifier/tier-choice.js";
 import { trainClassifier, type TrainOptions } from "../src/classifier/train.js";
-import { labelMetrics, twoModelMetrics, threeTierMetrics } from "../src/eval/index.js";
+import { compareLabels, compareTwoModel } from "../src/eval/baselines.js";
+import { TIER_LABELS } from "../src/classifier/model.js";
 
-const data = DEFAULT_CORPUS.map((f) => ({ ...f, examples: readDataset(f.path, { format: f.format }).examples }));
-const handwritten = readDataset(HANDWRITTEN_VALIDATION, { format: "labels" }).examples;
-const part = (examples: LabelledExample[], name: string) => examples.filter((e) => splitOf(e) === name);
-const baseWeights = Object.fromEntries(data.map((d) => [d.examples[0]!.source, d.weight]));
+const { values } = parseArgs({
+  options: { options: { type: "string" }, mass: { type: "string" }, tiers: { type: "string" }, folds: { type: "string" } },
+  strict: true,
+});
+const overrides = JSON.parse(values.options ?? "{}") as Partial<TrainOptions>;
+const massOverrides = JSON.parse(values.mass ?? "{}") as Record<string, number>;
+const [nanoBelow, frontierAbove, ambiguousBelow] = (values.tiers ?? "0.3,0.7,0.4").split(",").map(Number) as [number, number, number];
+const settings: TierSettings = { nanoBelow, frontierAbove, ambiguousBelow };
+const K = Number(values.folds ?? 5);
 
-const settings: { name: string; options: Partial<TrainOptions> }[] = [
-  { name: "defaults", options: {} },
-  { name: "saas x2", options: { sourceWeights: { ...baseWeights, prompts: baseWeights.prompts! * 2 } } },
-  { name: "saas /2", options: { sourceWeights: { ...baseWeights, prompts: baseWeights.prompts! / 2 } } },
-  { name: "saas /4", options: { sourceWeights: { ...baseWeights, prompts: baseWeights.prompts! / 4 } } },
-  { name: "gsm8k x1", options: { sourceWeights: { ...baseWeights, "routellm-gsm8k": 1 } } },
-  { name: "epochs 8", options: { epochs: 8 } },
-  { name: "minDf 5", options: { minDf: 5 } },
-  { name: "bagging 5", options: { ensemble: 5 } },
-];
+const files = DEFAULT_CORPUS.map((f) => {
+  const rows = readDataset(f.path, { format: f.format }).examples.filter((e) => splitOf(e) !== "held-out");
+  const source = rows[0]?.source ?? f.path;
+  return { ...f, mass: massOverrides[source] ?? f.mass, source, rows };
+});
+const authors = files.filter((f) => f.path.includes("/data/written/")).map((f) => f.source);
+const foldOf = (source: string, e: LabelledExample) => (authors.includes(source) ? authors.indexOf(source) % K : hashKey(`fold:${e.splitKey}`) % K);
+const sourceMass = Object.fromEntries(files.map((f) => [f.source, f.mass]));
 
-/** Tiers as the cascade picks them at the default thresholds, with the ambiguity round-up (nano below 0.5 confidence goes to mid). */
-function tierOf(model: ComplexityModel, prompt: string): 0 | 1 | 2 {
-  const p = model.predict(prompt);
-  const tier = p.score < 0.3 ? 0 : p.score > 0.7 ? 2 : 1;
-  return tier === 0 && p.probabilities[0] < 0.5 ? 1 : tier;
+function train(keep: (source: string, e: LabelledExample) => boolean): ComplexityModel {
+  const examples = files.flatMap((f) => trainingExamples(f, f.rows.filter((e) => keep(f.source, e))));
+  return trainClassifier({ examples, seed: DEFAULT_SEED, sourceMass, ...overrides }).model;
 }
-const labels = (model: ComplexityModel, rows: LabelledExample[]) => {
-  const m = labelMetrics(rows.map((e) => ({ actual: e.label, predicted: tierOf(model, e.prompt) })));
-  return `acc ${(m.accuracy * 100).toFixed(1)}% low ${(m.tooLow * 100).toFixed(1)}%`;
-};
 
-const only = process.argv.slice(2);
-for (const setting of settings.filter((s) => only.length === 0 || only.includes(s.name))) {
-  const train = data.flatMap((d) => part(d.examples, "train")).map((e) => ({ ...e, group: e.splitKey }));
-  const { model } = trainClassifier({ examples: train, seed: 1, sourceWeights: baseWeights, ...setting.options });
-  const out: string[] = [];
-  for (const d of data) {
-    const v = part(d.examples, "validation");
-    if (d.format === "routellm") {
-      const name = d.examples[0]!.source.replace("routellm-", "");
-      out.push(`${name} APGR ${twoModelMetrics(v.map((e) => ({ score: model.linearScore(e.prompt), weak: e.correct!.weak!, strong: e.correct!.strong! }))).apgrEveryPrompt.toFixed(3)}`);
-    } else if (d.format === "mmlu-pro") {
-      const m = threeTierMetrics(
-        v.map((e) => ({ score: model.predict(e.prompt).score, correct: [e.correct!.nano!, e.correct!.mid!, e.correct!.frontier!], cost: [0.15, 3, 5] })),
-        { nanoBelow: 0.3, frontierAbove: 0.7 },
-      );
-      out.push(`pro cost@95 ${m.best ? (m.best.costShare * 100).toFixed(1) + "%" : "n/a"}`);
-    } else {
-      out.push(`saas ${labels(model, v)}`);
-    }
+const started = performance.now();
+const cv = new Map<LabelledExample, ReturnType<ComplexityModel["predict"]>>();
+for (let k = 0; k < K; k++) {
+  const model = train((s, e) => foldOf(s, e) !== k);
+  for (const f of files) for (const e of f.rows) if (foldOf(f.source, e) === k) cv.set(e, model.predict(e.prompt));
+}
+const full = train(() => true);
+
+const pct = (x: number) => `${(x * 100).toFixed(1)}`;
+const f3 = (x: number) => (x >= 0 ? "+" : "") + x.toFixed(3);
+const out: string[] = [];
+for (const f of files) {
+  if (f.head === "gain") {
+    const c = compareTwoModel(
+      f.rows.map((e) => ({ score: cv.get(e)!.z, prompt: e.prompt, weak: e.correct!.weak!, strong: e.correct!.strong! })),
+      { replicates: 300 },
+    );
+    out.push(`${f.source.padEnd(16)} APGR ${c.router.estimate.toFixed(3)}  length ${c.length.estimate.toFixed(3)}  diff ${f3(c.overLength.estimate)} [${f3(c.overLength.lo)}, ${f3(c.overLength.hi)}]`);
+  } else if (f.format === "mmlu-pro") {
+    const c = compareTwoModel(
+      f.rows.map((e) => ({ score: cv.get(e)!.z, prompt: e.prompt, weak: e.correct!.nano!, strong: e.correct!.frontier! })),
+      { replicates: 300 },
+    );
+    out.push(`${f.source.padEnd(16)} APGR nano->frontier ${c.router.estimate.toFixed(3)}  length ${c.length.estimate.toFixed(3)}  diff ${f3(c.overLength.estimate)}`);
+  } else {
+    out.push(`${f.source.padEnd(16)} ${labels(f.rows, (e) => cv.get(e)!)}`);
   }
-  out.push(`hand ${labels(model, handwritten)}`);
-  console.log(`${setting.name.padEnd(12)} ${out.join(" | ")}`);
+}
+const hand = readDataset(HANDWRITTEN_VALIDATION, { format: "labels" }).examples;
+out.push(`${"handwritten".padEnd(16)} ${labels(hand, (e) => full.predict(e.prompt))}`);
+console.log(`${JSON.stringify({ options: overrides, mass: massOverrides, tiers: settings })} (${((performance.now() - started) / 1000).toFixed(0)} s)\n  ${out.join("\n  ")}`);
+
+function labels(rows: readonly LabelledExample[], predict: (e: LabelledExample) => { score: number; probabilities: [number, number, number] }): string {
+  const c = compareLabels(
+    rows.map((e) => ({ actual: e.label, predicted: TIER_LABELS.indexOf(chooseTier(predict(e), settings).tier) as 0 | 1 | 2, prompt: e.prompt })),
+    { replicates: 200 },
+  );
+  return `acc ${pct(c.router.estimate)}  low ${pct(c.tooLow.estimate)}  high ${pct(c.tooHigh.estimate)}  (length ${pct(c.length.estimate)}, n ${c.prompts})`;
+}
+if (process.env.TUNE_DUMP) {
+  const f = files.find((x) => x.source === process.env.TUNE_DUMP)!;
+  for (const e of f.rows) {
+    const p = cv.get(e)!;
+    const t = chooseTier(p, settings).tier;
+    if (t !== TIER_LABELS[e.label]) console.log(`${TIER_LABELS[e.label]} -> ${t} (${p.score.toFixed(2)}) | ${e.prompt.slice(0, 150).replace(/\n/g, " ")}`);
+  }
+}
+if (process.env.TUNE_GRID) {
+  // Settings grid over the cross-validated predictions of the free-hand authors (pooled) and the hand-written set.
+  const written = files.filter((f) => authors.includes(f.source)).flatMap((f) => f.rows);
+  const rows = written.map((e) => ({ e, p: cv.get(e)! }));
+  const handRows = hand.map((e) => ({ e, p: full.predict(e.prompt) }));
+  const stats = (rs: { e: LabelledExample; p: { score: number; probabilities: [number, number, number] } }[], s: TierSettings) => {
+    let ok = 0, low = 0, high = 0;
+    for (const r of rs) { const t = TIER_LABELS.indexOf(chooseTier(r.p, s).tier); if (t === r.e.label) ok++; else if (t < r.e.label) low++; else high++; }
+    return [ok / rs.length, low / rs.length, high / rs.length] as const;
+  };
+  const lines: [number, string][] = [];
+  for (const nb of [0.15, 0.2, 0.25, 0.3, 0.35]) for (const fa of [0.6, 0.65, 0.7, 0.75, 0.8]) for (const ab of [0, 0.3, 0.4, 0.5]) {
+    const s = { nanoBelow: nb, frontierAbove: fa, ambiguousBelow: ab };
+    const [a, l, h] = stats(rows, s); const [ha, hl, hh] = stats(handRows, s);
+    lines.push([a - 2 * l - 0.5 * h, `${nb} ${fa} ${ab}: written acc ${pct(a)} low ${pct(l)} high ${pct(h)} | hand acc ${pct(ha)} low ${pct(hl)} high ${pct(hh)}`]);
+  }
+  lines.sort((x, y) => y[0] - x[0]);
+  for (const [, l] of lines.slice(0, 25)) console.log(l);
 }

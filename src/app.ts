@@ -19,7 +19,7 @@ import { ConfigError, EMBEDDED_CONFIG_NAME, loadConfig, parseConfig, type Config
 import { createLogger, type Logger } from "./core/log.js";
 import { openCounters, type Counters } from "./counters/index.js";
 import { createInputLimits } from "./limits/index.js";
-import { createConfiguredDecider } from "./policy/index.js";
+import { createConfiguredDecider, type ReloadResult } from "./policy/index.js";
 import { Tier } from "./core/types.js";
 import { createProvider, type Provider } from "./provider/index.js";
 import { createRateLimits } from "./ratelimit/index.js";
@@ -71,6 +71,13 @@ export interface Tierd {
   readonly cache: RunningCache;
   /** Budget and rate-limit counters, when authentication is on. */
   readonly counters: Counters | undefined;
+  /**
+   * Reads the classifier's model file (and few-shot file) again; in-flight
+   * decisions finish on the old one. Throws (and the old files keep
+   * serving) when a file is bad. SIGHUP and AdminService.ReloadClassifier
+   * call this.
+   */
+  reloadClassifier(): ReloadResult;
   /** Graceful stop: NOT_SERVING, drain for the grace period, then close. */
   close(graceMs?: number): Promise<void>;
 }
@@ -134,6 +141,11 @@ async function assemble(options: StartOptions, opened: (() => Promise<unknown>)[
     configSource: source,
     ...(cache.decisions === undefined ? {} : { cache: cache.decisions }),
   });
+  const reloadClassifier = () => {
+    const result = decider.reload();
+    log.info("classifier reloaded", { model: result.model, trained_at: result.modelInfo.trainedAt ?? "", remembered: result.modelInfo.remembered ?? 0, ...(result.examples ? { examples: result.examples } : {}) });
+    return result;
+  };
   let usage: RunningLedger | undefined;
   try {
     usage = config.usage.enabled ? await startUsageLedger({ config, prices: provider.prices, log }) : undefined;
@@ -209,7 +221,7 @@ async function assemble(options: StartOptions, opened: (() => Promise<unknown>)[
 
   const routes = (r: ConnectRouter) => {
     r.service(RouterService, routerServiceImpl(router, { newRequestId, limits: createInputLimits({ limits: config.limits }) }));
-    r.service(AdminService, adminServiceImpl({ store: usage?.store, ledger: usage?.ledger, maxFrontierShare: config.usage.max_frontier_share }));
+    r.service(AdminService, adminServiceImpl({ store: usage?.store, ledger: usage?.ledger, maxFrontierShare: config.usage.max_frontier_share, reloadClassifier }));
     r.service(Health, healthServiceImpl(health));
     registerReflection(r, reflection);
   };
@@ -247,6 +259,7 @@ async function assemble(options: StartOptions, opened: (() => Promise<unknown>)[
     usage,
     cache,
     counters,
+    reloadClassifier,
     close(graceMs = config.server.shutdown_grace_ms) {
       closing ??= (async () => {
         health.setAll(HealthCheckResponse_ServingStatus.NOT_SERVING);

@@ -164,5 +164,7 @@ export function stageName(stage: DecisionStage): string {
 }
 
 function round(x: number): number {
-  return Math.round(x * 10_000) / 10_000;
+  // Six decimals: routing metrics rank prompts by score, and coarser rounding
+  // ties prompts the model does tell apart.
+  return Math.round(x * 1_000_000) / 1_000_000;
 }

@@ -1,6 +1,8 @@
 // Labelled data for training and evaluation, read from the formats tierd
 // accepts: JSONL or CSV of {prompt, tier} (what the usage ledger exports),
-// RouteLLM's two-model correctness CSVs and MMLU-Pro's three-tier ones.
+// RouteLLM's two-model correctness CSVs, MMLU-Pro's three-tier ones, and
+// graded two-model files (weak_score, strong_score in [0, 1]: open-ended chat
+// graded by a judge, instruction following, open-answer STEM).
 // Every example gets an ordinal label (0 nano, 1 mid, 2 frontier) and a
 // split key, so one deterministic rule keeps a held-out part of every file.
 // Benchmark metadata columns (subject, category) are never read.
@@ -10,7 +12,7 @@ import { basename } from "node:path";
 import { parseCsv } from "./csv.js";
 import { TIER_LABELS, type TierLabel } from "./model.js";
 
-export type DataFormat = "labels" | "routellm" | "mmlu-pro";
+export type DataFormat = "labels" | "routellm" | "mmlu-pro" | "scores";
 
 export interface LabelledExample {
   id: string;
@@ -19,8 +21,11 @@ export interface LabelledExample {
   label: 0 | 1 | 2;
   /** Which file it came from (names the source in model metadata and reports). */
   source: string;
-  /** Per-model correctness, for the routing metrics (RouteLLM: weak, strong; MMLU-Pro: nano, mid, frontier). */
-  correct?: Record<string, 0 | 1>;
+  /**
+   * Per-model correctness or grade in [0, 1], for the routing metrics
+   * (RouteLLM and graded files: weak, strong; MMLU-Pro: nano, mid, frontier).
+   */
+  correct?: Record<string, number>;
   /** The text the held-out split hashes: the question stem, so a question shared by two files lands on the same side. */
   splitKey: string;
 }
@@ -56,8 +61,12 @@ export function splitExamples<T extends Pick<LabelledExample, "splitKey">>(examp
   return { train, heldOut };
 }
 
+/**
+ * Letters of every script count: with ASCII only, prompts in Japanese or
+ * Chinese collapsed to the same few stems and so all landed on one side.
+ */
 function normaliseStem(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, " ").trim().slice(0, 300);
+  return text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, " ").trim().slice(0, 300);
 }
 
 export interface ReadDatasetOptions {
@@ -109,9 +118,10 @@ function parseJsonl(text: string, path: string): Record<string, unknown>[] {
 function detectFormat(row: Record<string, unknown>, path: string): DataFormat {
   if ("weak_correct" in row && "strong_correct" in row) return "routellm";
   if ("nano_correct" in row && "frontier_correct" in row) return "mmlu-pro";
+  if ("weak_score" in row && "strong_score" in row) return "scores";
   if ("tier" in row) return "labels";
   throw new DatasetError(
-    `${path}: cannot tell the format from the fields ${Object.keys(row).join(", ") || "(none)"}; expected prompt + tier, prompt + weak_correct + strong_correct, or question + options + nano_correct + mid_correct + frontier_correct`,
+    `${path}: cannot tell the format from the fields ${Object.keys(row).join(", ") || "(none)"}; expected prompt + tier, prompt + weak_correct + strong_correct, prompt + weak_score + strong_score, or question + options + nano_correct + mid_correct + frontier_correct`,
   );
 }
 
@@ -140,6 +150,17 @@ function exampleOf(format: DataFormat, row: Record<string, unknown>, where: stri
       const label = (strong - weak + 1) as 0 | 1 | 2;
       return { id, prompt, label, source, correct: { weak, strong }, splitKey: stemOf(prompt) };
     }
+    case "scores": {
+      const prompt = promptOf(row, where);
+      const weak = grade(row.weak_score, "weak_score", where);
+      const strong = grade(row.strong_score, "strong_score", where);
+      if (weak === undefined || strong === undefined) return undefined;
+      // As for RouteLLM files, ordered by what the strong model adds; a
+      // grade is ordinal and noisy, so a gain within GRADE_TIE of zero is a tie.
+      const gain = strong - weak;
+      const label = gain > GRADE_TIE ? 2 : gain < -GRADE_TIE ? 0 : 1;
+      return { id, prompt, label, source, correct: { weak, strong }, splitKey: prompt };
+    }
     case "mmlu-pro": {
       const question = String(row.question ?? "");
       if (question.trim() === "") throw new DatasetError(`${where}: question is empty`);
@@ -157,6 +178,19 @@ function exampleOf(format: DataFormat, row: Record<string, unknown>, where: stri
       return { id, prompt, label, source, correct: { nano, mid, frontier }, splitKey: question };
     }
   }
+}
+
+/**
+ * Grade gaps at or below this are ties. Judge grades come in ninths on a
+ * 1-10 scale: one step (0.111) is within a judge's noise, two are not.
+ */
+export const GRADE_TIE = 0.12;
+
+function grade(value: unknown, field: string, where: string): number | undefined {
+  if (value === "" || value === undefined || value === null) return undefined;
+  const x = Number(value);
+  if (!Number.isFinite(x) || x < 0 || x > 1) throw new DatasetError(`${where}: ${field} must be a number in [0, 1], got ${JSON.stringify(value)}`);
+  return x;
 }
 
 function promptOf(row: Record<string, unknown>, where: string): string {

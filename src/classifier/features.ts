@@ -132,9 +132,28 @@ const MESSAGE_EDGES = [2, 3, 5];
 /**
  * Feature sets, so a model file is scored with the features it was trained
  * on: 1 has no instruction-word and stem features (model files written
- * before they existed say nothing and mean 1).
+ * before they existed say nothing and mean 1); 2 reads a run of Chinese,
+ * Japanese, Korean or Thai text as one word (those scripts put no spaces
+ * between words), so such a prompt had almost no features; 3 reads each of
+ * their characters as a word, and character bigrams then come out as word
+ * bigrams.
  */
-export const FEATURE_VERSION = 2;
+export const FEATURE_VERSION = 3;
+export type FeatureVersion = 1 | 2 | 3;
+
+/** Scripts written without spaces between words: Thai, kana, CJK ideographs, Hangul, CJK compatibility. */
+const UNSPACED = /[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]/;
+const UNSPACED_ALL = new RegExp(UNSPACED.source, "g");
+
+/**
+ * Version 3: a space either side of every character of an unspaced script.
+ * Only prompts that have one pay for it, and only up to the scanned size: a
+ * longer prompt is read as version 2 read it (spacing 100k characters would
+ * cost milliseconds, and a prompt that long is sized by the length rule).
+ */
+function spaceUnspaced(text: string): string {
+  return text.length <= HEAD_CHARS + TAIL_CHARS && UNSPACED.test(text) ? text.replace(UNSPACED_ALL, " $& ") : text;
+}
 
 export interface ExtractOptions {
   /** log2 of the hash space. */
@@ -142,15 +161,16 @@ export interface ExtractOptions {
   /** Messages in the conversation (a structure feature). */
   messages?: number;
   /** Feature set (default FEATURE_VERSION). */
-  version?: 1 | 2;
+  version?: FeatureVersion;
 }
 
 /**
  * Fills `out` with the features of `text`. Word n-gram values are scaled by
  * 1/sqrt(words), so long prompts do not saturate the model by sheer count.
  */
-export function extractFeatures(text: string, out: FeatureBuffer, options: ExtractOptions): void {
+export function extractFeatures(input: string, out: FeatureBuffer, options: ExtractOptions): void {
   const mask = (1 << options.bits) - 1;
+  const text = (options.version ?? FEATURE_VERSION) >= 3 ? spaceUnspaced(input) : input;
   // Half for the n-grams, half for their shape copies, then the instruction
   // words and 64 for structure.
   const instructions = (options.version ?? FEATURE_VERSION) >= 2;

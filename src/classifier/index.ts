@@ -8,14 +8,18 @@ export {
   ModelLoadError,
   BUILTIN_MODEL_URL,
   TIER_LABELS,
+  memoryKey,
+  MODEL_FORMAT,
   type Calibration,
+  type ShapeScoring,
   type ComplexityModel,
   type ModelInfo,
   type ModelParams,
   type Prediction,
   type TierLabel,
 } from "./model.js";
-export { createLocalClassifier, classifiedText, loadConfiguredModel, tierForScore, type LocalClassifier, type LocalVerdict, type Thresholds } from "./local-classifier.js";
+export { createLocalClassifier, classifiedText, loadConfiguredModel, configuredModelPath, type LocalClassifier, type LocalVerdict } from "./local-classifier.js";
+export { chooseTier, thresholdTier, settingConflicts, type TierSettings, type TierChoiceResult, type SettingConflict } from "./tier-choice.js";
 export {
   createLlmClassifier,
   parseVerdict,
@@ -28,5 +32,6 @@ export {
   type LlmOutcome,
 } from "./llm-classifier.js";
 export { createMemoryDecisionCache, type CachedVerdict, type DecisionCache } from "./decision-cache.js";
-export { trainClassifier, mulberry32, type TrainOptions, type TrainResult, type TrainingExample } from "./train.js";
+export { trainClassifier, DEFAULT_MIX, type Head, type TrainOptions, type TrainResult, type TrainingExample } from "./train.js";
+export { mulberry32 } from "../core/random.js";
 export { readDataset, parseDataset, splitExamples, isHeldOut, splitOf, HELD_OUT_PERCENT, VALIDATION_PERCENT, DatasetError, type DataFormat, type LabelledExample } from "./datasets.js";

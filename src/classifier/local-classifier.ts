@@ -1,52 +1,71 @@
 // The local classifier stage: the trained model's complexity score and
 // calibrated class probabilities, mapped to a tier by the configured
-// thresholds. No network, no allocation beyond the result object.
+// thresholds and the round-up rule (tier-choice.ts). No network. The model
+// can be swapped while serving (a reload): each call reads the current one
+// once, so a call in progress finishes on the model it started with.
 import { fileURLToPath } from "node:url";
 import type { ChatMessage } from "../core/types.js";
 import { BUILTIN_MODEL_URL, loadModel, type ComplexityModel, type TierLabel } from "./model.js";
+import { chooseTier, type TierSettings } from "./tier-choice.js";
 
-export interface Thresholds {
-  /** Score below this: nano. */
-  nanoBelow: number;
-  /** Score above this: frontier. In between: mid. */
-  frontierAbove: number;
-}
+export type { TierSettings };
 
 export interface LocalVerdict {
+  /** The tier after the round-up rule. */
   tier: TierLabel;
+  /** The tier the thresholds alone gave. */
+  byThresholds: TierLabel;
   /** Complexity score in [0, 1]. */
   score: number;
-  /** Calibrated probability that `tier` is the right tier. */
+  /** Calibrated probability of the tier the thresholds gave. */
   confidence: number;
   probabilities: [number, number, number];
+  /** The tier above, when the doubt leans upward (what a tie-breaker chooses between). */
+  doubtUp?: TierLabel;
+  roundedUp: boolean;
+  /** Set when the prompt is one the model remembers (a label the team fed back). */
+  remembered?: TierLabel;
 }
 
 export interface LocalClassifier {
   classify(messages: readonly ChatMessage[]): LocalVerdict;
+  /** The model serving now. */
   readonly model: ComplexityModel;
+  readonly settings: TierSettings;
+  /** Serves `model` from the next call on. */
+  swap(model: ComplexityModel): void;
 }
 
 export interface LocalClassifierOptions {
   model: ComplexityModel;
-  thresholds: Thresholds;
+  settings: TierSettings;
 }
-
-export function tierForScore(score: number, thresholds: Thresholds): TierLabel {
-  if (score < thresholds.nanoBelow) return "nano";
-  if (score > thresholds.frontierAbove) return "frontier";
-  return "mid";
-}
-
-const INDEX: Readonly<Record<TierLabel, 0 | 1 | 2>> = { nano: 0, mid: 1, frontier: 2 };
 
 export function createLocalClassifier(options: LocalClassifierOptions): LocalClassifier {
-  const { model, thresholds } = options;
+  let model = options.model;
+  const settings = { ...options.settings };
   return {
-    model,
+    get model() {
+      return model;
+    },
+    settings,
+    swap(next) {
+      model = next;
+    },
     classify(messages) {
-      const prediction = model.predict(classifiedText(messages), messages.length);
-      const tier = tierForScore(prediction.score, thresholds);
-      return { tier, score: prediction.score, confidence: prediction.probabilities[INDEX[tier]], probabilities: prediction.probabilities };
+      const serving = model;
+      const prediction = serving.predict(classifiedText(messages), messages.length);
+      const choice = chooseTier(prediction, settings);
+      return {
+        tier: choice.tier,
+        byThresholds: choice.byThresholds,
+        score: prediction.score,
+        confidence: choice.confidence,
+        probabilities: prediction.probabilities,
+        ...(choice.doubtUp === undefined ? {} : { doubtUp: choice.doubtUp }),
+        roundedUp: choice.roundedUp,
+        ...(prediction.remembered === undefined ? {} : { remembered: prediction.remembered }),
+      };
     },
   };
 }
@@ -71,5 +90,9 @@ export function classifiedText(messages: readonly ChatMessage[]): string {
 
 /** Loads the configured model: "builtin" is the one shipped in models/. */
 export function loadConfiguredModel(model: string): ComplexityModel {
-  return loadModel(model === "builtin" ? fileURLToPath(BUILTIN_MODEL_URL) : model);
+  return loadModel(configuredModelPath(model));
+}
+
+export function configuredModelPath(model: string): string {
+  return model === "builtin" ? fileURLToPath(BUILTIN_MODEL_URL) : model;
 }

@@ -1,25 +1,41 @@
-// Trains the local classifier: an ordinal logistic model (cumulative logits,
-// one weight vector, two cut points) fitted by AdaGrad SGD over hashed
-// features, then a temperature fitted on a calibration slice the weights did
-// not train on, and cut points and temperature per prompt shape fitted on the
-// same slice. Seeded shuffling makes it deterministic: the same examples and
-// seed give the same weights, bit for bit.
+// Trains the local classifier: two ordinal logistic heads (cumulative
+// logits) over the same hashed features, fitted by averaged AdaGrad SGD, then
+// per prompt shape a calibration (cut points and temperature) of the combined
+// score on a slice of examples the heads did not train on. Seeded shuffles
+// make it deterministic: the same examples and seed give the same model, bit
+// for bit.
+//
+// Each head fits its own cut points per `cutGroup`: a source's base rate (how
+// often the strong model wins on GSM8K, say) is that source's own, so the
+// weights learn what orders prompts within a source rather than what tells
+// the sources apart.
 import { createFeatureBuffer, DEFAULT_HASH_BITS, extractFeatures, FEATURE_VERSION, hashKey, PROMPT_SHAPES, type PromptShape } from "./features.js";
-import { createComplexityModel, predictionOf, sigmoid, type Calibration, type ComplexityModel, type ModelInfo, type ModelParams } from "./model.js";
+import { mulberry32, shuffleInPlace } from "../core/random.js";
+import { createComplexityModel, memoryKey, predictionOf, sigmoid, TIER_LABELS, type Calibration, type ComplexityModel, type ModelInfo, type ModelParams, type ShapeScoring, type TierLabel } from "./model.js";
+
+export type Head = "tier" | "gain";
 
 /** What the trainer needs of an example: text and an ordinal label. */
 export interface TrainingExample {
   prompt: string;
-  /** 0 nano, 1 mid, 2 frontier. */
+  /** 0 nano, 1 mid, 2 frontier (for gain examples: the strong model adds nothing, a tie, everything). */
   label: 0 | 1 | 2;
+  /** The head that learns from it (default tier). */
+  head?: Head;
+  /** Cut points are fitted per group within a head (default: one group per head). */
+  cutGroup?: string;
   /** Names where the example came from; sources can be weighted. */
   source?: string;
   /**
    * Examples of one group (a template, a question stem) go to the
-   * calibration slice together, so calibration sees wording the weights did
+   * calibration slice together, so calibration sees wording the heads did
    * not learn, as live traffic is. Default: each example is its own group.
    */
   group?: string;
+  /** Calibrates the tier probabilities of its prompt shape (default: true for tier examples). */
+  calibrates?: boolean;
+  /** Stored in the model's memory: this exact prompt then always gets this label. */
+  remember?: boolean;
 }
 
 export interface TrainOptions {
@@ -35,65 +51,153 @@ export interface TrainOptions {
   /** L2 penalty per update on touched weights. Default 1e-4. */
   l2?: number;
   /**
-   * Relative weight of each source's examples, so a small in-domain set is
-   * not drowned by a large benchmark. Default 1 for every source.
+   * Total weight of each source's examples (a source not listed weighs 1
+   * per example), so a small in-domain set is not drowned by a large
+   * benchmark, and a large one does not drown the rest.
    */
-  sourceWeights?: Readonly<Record<string, number>>;
+  sourceMass?: Readonly<Record<string, number>>;
   /** Features (hash buckets) seen in fewer training prompts than this are not learnt. Default: examples/1000, within 2-20. */
   minDf?: number;
-  /** Return the average of the weights over all steps (default true). */
-  averaged?: boolean;
-  /** Per-feature AdaGrad steps, or plain SGD (rare n-grams move less: less memorising). */
-  optimizer?: "adagrad" | "sgd";
-  /** Runs on bootstrap samples whose weights are averaged (bagging). Default 1. */
-  ensemble?: number;
-  /** Share of examples (by group) held back to fit the temperature. Default 0.1. */
+  /** Share of examples (by group) held back to fit the calibrations. Default 0.1. */
   calibrationShare?: number;
-  /**
-   * Fit cut points and temperature per prompt shape (free text, multiple
-   * choice) on the calibration slice, for every shape with at least this
-   * many calibration examples. 0 turns it off. Default 30.
-   */
+  /** How each shape combines the heads (tier, gain). Default free [1, 0.25], multiple choice [0.25, 1]. */
+  mix?: Partial<Record<PromptShape, [number, number]>>;
+  /** A shape with fewer calibration examples than this is scored as free text. Default 30. */
   shapeCalibrationMin?: number;
   /** Extra facts stored in the model's metadata. */
   info?: Record<string, unknown>;
 }
 
+/**
+ * Free text leans on the tier head (the product's own labels) with a quarter
+ * of the gain head's say; multiple choice the other way round, since tier
+ * labels hardly cover quizzes. Chosen on the validation split
+ * (scripts/tune.ts): free-text gains of 0.25-0.5 were within noise of each
+ * other on tier accuracy, and lifted GSM8K by about 0.03 over the tier head
+ * alone.
+ */
+export const DEFAULT_MIX: Readonly<Record<PromptShape, [number, number]>> = { free: [1, 0.25], options: [0.25, 1], "many-options": [0.25, 1] };
+
 export interface TrainResult {
   model: ComplexityModel;
-  /** Mean negative log-likelihood on the calibration slice, before and after the temperature. */
-  calibration: {
-    examples: number;
-    nllBefore: number;
-    nllAfter: number;
-    temperature: number;
-    /** Per-shape fits: examples, and weighted mean NLL under the global calibration and under the shape's own. */
-    shapes: Partial<Record<PromptShape, { examples: number; nllGlobal: number; nllShape: number }>>;
-  };
+  /** Per shape: examples the calibration saw (0: scored as free text) and mean NLL before and after fitting it. */
+  calibration: Partial<Record<PromptShape, { examples: number; nllBefore: number; nllAfter: number }>>;
+}
+
+interface Featurised {
+  offsets: Int32Array;
+  index: Int32Array;
+  value: Float32Array;
+  shape: Uint8Array;
 }
 
 export function trainClassifier(options: TrainOptions): TrainResult {
   const seed = options.seed ?? 1;
   const bits = options.bits ?? DEFAULT_HASH_BITS;
-  const epochs = options.epochs ?? 4;
-  const lr = options.learningRate ?? 0.1;
-  const l2 = options.l2 ?? 1e-4;
   const calibrationShare = options.calibrationShare ?? 0.1;
-  const minDf = options.minDf ?? Math.max(2, Math.min(20, Math.round(options.examples.length / 1000)));
-  const averaged = options.averaged ?? true;
-  const adaptive = (options.optimizer ?? "adagrad") === "adagrad";
   const examples = options.examples;
   if (examples.length === 0) throw new Error("trainClassifier: no examples");
+  const minDf = options.minDf ?? Math.max(2, Math.min(20, Math.round(examples.length / 1000)));
+  const mix = { ...DEFAULT_MIX, ...options.mix };
 
-  // Featurise once into flat arrays: offsets[i]..offsets[i+1] are example i's features.
+  const data = featurise(examples, bits);
+  const labels = Uint8Array.from(examples, (e) => e.label);
+  pruneRare(data, examples.length, bits, minDf);
+
+  const counts: Record<string, number> = {};
+  for (const e of examples) counts[e.source ?? "default"] = (counts[e.source ?? "default"] ?? 0) + 1;
+  const weightOf = examples.map((e) => {
+    const source = e.source ?? "default";
+    const mass = options.sourceMass?.[source];
+    return mass === undefined ? 1 : mass / counts[source]!;
+  });
+
+  // The calibration slice: a seeded hash of each example's group picks it,
+  // so a template is either all in or all out.
+  const held = examples.map((e, i) => examples.length >= 50 && (hashKey(`${seed}:${e.group ?? `#${i}`}`) % 100_000) / 100_000 < calibrationShare);
+  const fitHead = (head: Head, runSeed: number) => {
+    const rows: number[] = [];
+    const groups = new Map<string, number>();
+    const groupOf = new Int32Array(examples.length);
+    examples.forEach((e, i) => {
+      if ((e.head ?? "tier") !== head || held[i]) return;
+      const g = e.cutGroup ?? head;
+      if (!groups.has(g)) groups.set(g, groups.size);
+      groupOf[i] = groups.get(g)!;
+      rows.push(i);
+    });
+    return fitOrdinal(data, rows, labels, groupOf, groups.size, weightOf, bits, {
+      seed: runSeed,
+      epochs: options.epochs ?? 4,
+      lr: options.learningRate ?? 0.1,
+      l2: options.l2 ?? 1e-4,
+    });
+  };
+  const tier = fitHead("tier", seed);
+  const gain = fitHead("gain", seed + 7919);
+
+  const dot = (w: Float32Array, i: number) => {
+    let z = 0;
+    for (let k = data.offsets[i]!; k < data.offsets[i + 1]!; k++) z += w[data.index[k]!]! * data.value[k]!;
+    return z;
+  };
+  // Per shape: fit cut points and temperature to the combined score of the
+  // calibration slice's examples of that shape. One linear score serves every
+  // kind of prompt, but the score where free-text product traffic turns from
+  // mid to frontier need not be where a ten-option quiz does.
+  const shapeMin = options.shapeCalibrationMin ?? 30;
+  const shapes = {} as Record<PromptShape, ShapeScoring>;
+  const report: TrainResult["calibration"] = {};
+  for (const [s, shape] of PROMPT_SHAPES.entries()) {
+    const m = mix[shape];
+    const rows: CalibrationRow[] = [];
+    examples.forEach((e, i) => {
+      if (!held[i] || data.shape[i] !== s || !(e.calibrates ?? (e.head ?? "tier") === "tier")) return;
+      rows.push({ z: m[0] * dot(tier.weights, i) + m[1] * dot(gain.weights, i), label: e.label, weight: weightOf[i]! });
+    });
+    if (rows.length < shapeMin || new Set(rows.map((r) => r.label)).size < 2) {
+      report[shape] = { examples: 0, nllBefore: NaN, nllAfter: NaN };
+      continue;
+    }
+    // From the tier head's own cuts (its first group) on this mix's scale.
+    const start: Calibration = { cuts: [m[0] * tier.cuts[0]!, Math.max(m[0] * tier.cuts[1]!, m[0] * tier.cuts[0]! + 0.05)], temperature: 1 };
+    const fitted = fitCalibration(rows, start);
+    report[shape] = { examples: rows.length, nllBefore: weightedNll(rows, start), nllAfter: weightedNll(rows, fitted) };
+    shapes[shape] = { mix: m, ...fitted };
+  }
+  if (shapes.free === undefined) {
+    // No tier-labelled free text to calibrate on: the tier head's own cuts.
+    shapes.free = { mix: mix.free, cuts: [mix.free[0] * tier.cuts[0]!, Math.max(mix.free[0] * tier.cuts[1]!, mix.free[0] * tier.cuts[0]! + 0.05)], temperature: 1 };
+  }
+  for (const shape of PROMPT_SHAPES) shapes[shape] ??= shapes.free;
+
+  const memory = new Map<string, TierLabel>();
+  for (const e of examples) if (e.remember) memory.set(memoryKey(e.prompt), TIER_LABELS[e.label]);
+
+  const params: ModelParams = { bits, features: FEATURE_VERSION, heads: { tier: tier.weights, gain: gain.weights }, shapes, memory };
+  const info: ModelInfo = {
+    seed,
+    sources: counts,
+    epochs: options.epochs ?? 4,
+    learningRate: options.learningRate ?? 0.1,
+    l2: options.l2 ?? 1e-4,
+    minDf,
+    ...(options.sourceMass ? { sourceMass: { ...options.sourceMass } } : {}),
+    remembered: memory.size,
+    ...options.info,
+  };
+  return { model: createComplexityModel(params, info), calibration: report };
+}
+
+function featurise(examples: readonly TrainingExample[], bits: number): Featurised {
   const buffer = createFeatureBuffer();
   const offsets = new Int32Array(examples.length + 1);
-  let total = 0;
   const chunks: { index: Int32Array; value: Float32Array }[] = [];
-  const shapeOf = new Uint8Array(examples.length);
+  const shape = new Uint8Array(examples.length);
+  let total = 0;
   for (let i = 0; i < examples.length; i++) {
     extractFeatures(examples[i]!.prompt, buffer, { bits, version: FEATURE_VERSION });
-    shapeOf[i] = buffer.shape;
+    shape[i] = buffer.shape;
     chunks.push({ index: buffer.index.slice(0, buffer.count), value: buffer.value.slice(0, buffer.count) });
     total += buffer.count;
     offsets[i + 1] = total;
@@ -104,195 +208,126 @@ export function trainClassifier(options: TrainOptions): TrainResult {
     index.set(c.index, offsets[i]!);
     value.set(c.value, offsets[i]!);
   });
-  // Document frequency per bucket: an n-gram seen in fewer than minDf
-  // prompts describes one question, not a kind of question, and only
-  // memorises label noise; its weight stays 0.
+  return { offsets, index, value, shape };
+}
+
+/**
+ * An n-gram seen in fewer than minDf prompts describes one question, not a
+ * kind of question, and only memorises label noise: its value is zeroed so
+ * its weight stays 0.
+ */
+function pruneRare(data: Featurised, n: number, bits: number, minDf: number): void {
   const df = new Int32Array(1 << bits);
   const seen = new Int32Array(1 << bits).fill(-1);
-  for (let i = 0; i < examples.length; i++) {
-    for (let k = offsets[i]!; k < offsets[i + 1]!; k++) {
-      const j = index[k]!;
+  for (let i = 0; i < n; i++) {
+    for (let k = data.offsets[i]!; k < data.offsets[i + 1]!; k++) {
+      const j = data.index[k]!;
       if (seen[j] !== i) {
         seen[j] = i;
         df[j] = df[j]! + 1;
       }
     }
   }
-  for (let k = 0; k < total; k++) if (df[index[k]!]! < minDf) value[k] = 0;
-  const weightOf = new Float64Array(examples.length);
-  const sourceCounts: Record<string, number> = {};
-  examples.forEach((e, i) => {
-    const source = e.source ?? "default";
-    sourceCounts[source] = (sourceCounts[source] ?? 0) + 1;
-    weightOf[i] = options.sourceWeights?.[source] ?? 1;
-  });
+  for (let k = 0; k < data.index.length; k++) if (df[data.index[k]!]! < minDf) data.value[k] = 0;
+}
 
-  // The calibration slice: a seeded hash of each example's group picks it,
-  // so a template is either all in or all out.
-  const calibration: number[] = [];
-  const training: number[] = [];
-  examples.forEach((e, i) => {
-    const held = examples.length >= 50 && (hashKey(`${seed}:${e.group ?? `#${i}`}`) % 100_000) / 100_000 < calibrationShare;
-    (held ? calibration : training).push(i);
-  });
+interface FitOptions {
+  seed: number;
+  epochs: number;
+  lr: number;
+  l2: number;
+}
 
-  const linearIn = (weights: Float32Array, i: number): number => {
-    let z = 0;
-    for (let k = offsets[i]!; k < offsets[i + 1]!; k++) z += weights[index[k]!]! * value[k]!;
-    return z;
-  };
-  // One SGD run. In an ensemble each run trains on a bootstrap sample (as
-  // many draws with replacement as there are examples); alone, on them all.
-  const fit = (runSeed: number, bootstrap: boolean): { weights: Float32Array; c1: number; c2: number } => {
-    const shuffleRandom = mulberry32(runSeed);
-    const order = bootstrap ? training.map(() => training[Math.floor(shuffleRandom() * training.length)]!) : [...training];
-    const weights = new Float32Array(1 << bits);
-    const squares = new Float32Array(1 << bits);
-    // Averaged SGD (Polyak-Ruppert): the returned weights are the mean of the
-    // weights after every step, kept lazily as w - u/t. Averaging cancels much
-    // of the step-to-step noise that noisy correctness labels put into SGD.
-    const lagged = new Float64Array(1 << bits);
-    let step = 1;
-    let lagC1 = 0;
-    let lagC2 = 0;
-    let c1 = -0.5;
-    let c2 = 0.5;
-    let g1 = 0;
-    let g2 = 0;
-
-    for (let epoch = 0; epoch < epochs; epoch++) {
-      shuffle(order, shuffleRandom);
-      for (const i of order) {
-        const z = linearIn(weights, i);
-        const a = sigmoid(z - c1);
-        const b = sigmoid(z - c2);
-        let dz: number;
-        let d1: number;
-        let d2: number;
-        switch (examples[i]!.label) {
-          case 0:
-            dz = a;
-            d1 = -a;
-            d2 = 0;
-            break;
-          case 2:
-            dz = -(1 - b);
-            d1 = 0;
-            d2 = 1 - b;
-            break;
-          default: {
-            const gap = Math.max(a - b, 1e-6);
-            dz = -(a * (1 - a) - b * (1 - b)) / gap;
-            d1 = (a * (1 - a)) / gap;
-            d2 = -(b * (1 - b)) / gap;
-          }
+/**
+ * One ordinal head: weights shared by every group, cut points (c1 < c2) per
+ * group. Averaged SGD (Polyak-Ruppert): the returned weights are the mean of
+ * the weights after every step, kept lazily as w - u/t; averaging cancels
+ * much of the step-to-step noise that noisy correctness labels put into SGD.
+ */
+function fitOrdinal(
+  data: Featurised,
+  rows: number[],
+  labels: Uint8Array,
+  groupOf: Int32Array,
+  groups: number,
+  weightOf: readonly number[],
+  bits: number,
+  o: FitOptions,
+): { weights: Float32Array; cuts: Float64Array } {
+  const size = 1 << bits;
+  const weights = new Float32Array(size);
+  const squares = new Float32Array(size);
+  const lagged = new Float64Array(size);
+  const cuts = new Float64Array(Math.max(1, groups) * 2);
+  const cutSquares = new Float64Array(cuts.length);
+  const cutLagged = new Float64Array(cuts.length);
+  for (let g = 0; g < groups; g++) {
+    cuts[2 * g] = -0.5;
+    cuts[2 * g + 1] = 0.5;
+  }
+  if (rows.length === 0) return { weights, cuts };
+  const random = mulberry32(o.seed);
+  const order = [...rows];
+  const { offsets, index, value } = data;
+  let step = 1;
+  for (let epoch = 0; epoch < o.epochs; epoch++) {
+    shuffleInPlace(order, random);
+    for (const i of order) {
+      let z = 0;
+      for (let k = offsets[i]!; k < offsets[i + 1]!; k++) z += weights[index[k]!]! * value[k]!;
+      const g = groupOf[i]!;
+      const a = sigmoid(z - cuts[2 * g]!);
+      const b = sigmoid(z - cuts[2 * g + 1]!);
+      let dz: number;
+      let d1: number;
+      let d2: number;
+      switch (labels[i]) {
+        case 0:
+          dz = a;
+          d1 = -a;
+          d2 = 0;
+          break;
+        case 2:
+          dz = -(1 - b);
+          d1 = 0;
+          d2 = 1 - b;
+          break;
+        default: {
+          const gap = Math.max(a - b, 1e-6);
+          dz = -(a * (1 - a) - b * (1 - b)) / gap;
+          d1 = (a * (1 - a)) / gap;
+          d2 = -(b * (1 - b)) / gap;
         }
-        const w = weightOf[i]!;
-        dz *= w;
-        for (let k = offsets[i]!; k < offsets[i + 1]!; k++) {
-          const j = index[k]!;
-          const g = dz * value[k]! + l2 * weights[j]!;
-          if (adaptive) {
-            squares[j] = squares[j]! + g * g;
-            const delta = (lr * g) / Math.sqrt(squares[j]! + 1e-8);
-            weights[j] = weights[j]! - delta;
-            lagged[j] = lagged[j]! - step * delta;
-          } else {
-            weights[j] = weights[j]! - lr * g;
-            lagged[j] = lagged[j]! - step * lr * g;
-          }
-        }
-        g1 += (d1 * w) ** 2;
-        g2 += (d2 * w) ** 2;
-        const before1 = c1;
-        c1 -= (lr * d1 * w) / Math.sqrt(g1 + 1e-8);
-        const before2 = c2;
-        c2 -= (lr * d2 * w) / Math.sqrt(g2 + 1e-8);
-        if (c2 < c1 + 0.05) c2 = c1 + 0.05;
-        lagC1 += step * (c1 - before1);
-        lagC2 += step * (c2 - before2);
-        step++;
       }
-    }
-    if (averaged) {
-      for (let j = 0; j < weights.length; j++) if (lagged[j] !== 0) weights[j] = weights[j]! - lagged[j]! / step;
-      c1 -= lagC1 / step;
-      c2 -= lagC2 / step;
-      if (c2 < c1 + 0.05) c2 = c1 + 0.05;
-    }
-    return { weights, c1, c2 };
-  };
-
-  // Bagging: each run overfits its own sample's noise; the mean of the runs
-  // keeps what they agree on.
-  const runs = Math.max(1, options.ensemble ?? 1);
-  const weights = new Float32Array(1 << bits);
-  let c1 = 0;
-  let c2 = 0;
-  if (runs === 1) {
-    const only = fit(seed, false);
-    weights.set(only.weights);
-    c1 = only.c1;
-    c2 = only.c2;
-  } else {
-    const sum = new Float64Array(1 << bits);
-    for (let r = 0; r < runs; r++) {
-      const run = fit(seed + r * 7919, true);
-      for (let j = 0; j < sum.length; j++) sum[j] = sum[j]! + run.weights[j]!;
-      c1 += run.c1 / runs;
-      c2 += run.c2 / runs;
-    }
-    for (let j = 0; j < sum.length; j++) weights[j] = sum[j]! / runs;
-  }
-  const cuts: [number, number] = [c1, c2];
-  const zs = calibration.map((i) => linearIn(weights, i));
-  const labels = calibration.map((i) => examples[i]!.label);
-  const nll = (temperature: number) => meanNll(zs, labels, { cuts, temperature });
-  let temperature = 1;
-  let best = nll(1);
-  const nllBefore = best;
-  if (calibration.length > 0) {
-    for (let k = 5; k <= 80; k++) {
-      const t = k / 20;
-      const v = nll(t);
-      if (v < best - 1e-12) {
-        best = v;
-        temperature = t;
+      const w = weightOf[i]!;
+      dz *= w;
+      for (let k = offsets[i]!; k < offsets[i + 1]!; k++) {
+        if (value[k] === 0) continue;
+        const j = index[k]!;
+        const grad = dz * value[k]! + o.l2 * weights[j]!;
+        squares[j] = squares[j]! + grad * grad;
+        const delta = (o.lr * grad) / Math.sqrt(squares[j]! + 1e-8);
+        weights[j] = weights[j]! - delta;
+        lagged[j] = lagged[j]! - step * delta;
       }
+      for (const [c, d] of [
+        [2 * g, d1],
+        [2 * g + 1, d2],
+      ] as const) {
+        const grad = d * w;
+        cutSquares[c] = cutSquares[c]! + grad * grad;
+        const delta = (o.lr * grad) / Math.sqrt(cutSquares[c]! + 1e-8);
+        cuts[c] = cuts[c]! - delta;
+        cutLagged[c] = cutLagged[c]! - step * delta;
+      }
+      if (cuts[2 * g + 1]! < cuts[2 * g]! + 0.05) cuts[2 * g + 1] = cuts[2 * g]! + 0.05;
+      step++;
     }
   }
-  const params: ModelParams = { bits, weights, cuts, temperature, features: FEATURE_VERSION };
-  // Per shape: one linear score serves every kind of prompt, but the score
-  // where free-text product traffic turns from mid to frontier need not be
-  // where a ten-option quiz does; thousands of quiz rows would otherwise set
-  // the cut points for everything.
-  const shapeMin = options.shapeCalibrationMin ?? 30;
-  const shapeReport: TrainResult["calibration"]["shapes"] = {};
-  if (shapeMin > 0) {
-    PROMPT_SHAPES.forEach((shape, s) => {
-      const rows = calibration.map((i, k) => ({ z: zs[k]!, label: labels[k]!, weight: weightOf[i]! })).filter((_, k) => shapeOf[calibration[k]!] === s);
-      if (rows.length < shapeMin || new Set(rows.map((r) => r.label)).size < 2) return;
-      const global: Calibration = { cuts, temperature };
-      const fitted = fitCalibration(rows, global);
-      shapeReport[shape] = { examples: rows.length, nllGlobal: weightedNll(rows, global), nllShape: weightedNll(rows, fitted) };
-      (params.shapes ??= {})[shape] = fitted;
-    });
-  }
-  const info: ModelInfo = {
-    seed,
-    sources: sourceCounts,
-    epochs,
-    learningRate: lr,
-    l2,
-    minDf,
-    ensemble: runs,
-    ...(options.sourceWeights ? { sourceWeights: { ...options.sourceWeights } } : {}),
-    ...options.info,
-  };
-  return {
-    model: createComplexityModel(params, info),
-    calibration: { examples: calibration.length, nllBefore, nllAfter: best, temperature, shapes: shapeReport },
-  };
+  for (let j = 0; j < size; j++) if (lagged[j] !== 0) weights[j] = weights[j]! - lagged[j]! / step;
+  for (let c = 0; c < cuts.length; c++) cuts[c] = cuts[c]! - cutLagged[c]! / step;
+  for (let g = 0; g < groups; g++) if (cuts[2 * g + 1]! < cuts[2 * g]! + 0.05) cuts[2 * g + 1] = cuts[2 * g]! + 0.05;
+  return { weights, cuts };
 }
 
 interface CalibrationRow {
@@ -315,10 +350,10 @@ function weightedNll(rows: readonly CalibrationRow[], c: Calibration): number {
  * Fits cut points and temperature to fixed linear scores: an ordinal
  * logistic regression in one variable, P(tier >= k) = sigmoid(a z - b_k),
  * which is convex in (a, b1, b2). Gradient descent with backtracking, from
- * the global calibration, with a small pull towards it so a small or
- * separable slice cannot run off to an infinitely sharp fit.
+ * a start, with a small pull towards it so a small or separable slice
+ * cannot run off to an infinitely sharp fit.
  */
-function fitCalibration(rows: readonly CalibrationRow[], start: Calibration): Calibration {
+export function fitCalibration(rows: readonly CalibrationRow[], start: Calibration): Calibration {
   const t0 = start.temperature;
   const theta0 = [1 / t0, start.cuts[0] / t0, start.cuts[1] / t0];
   const pull = 0.01;
@@ -382,35 +417,4 @@ function fitCalibration(rows: readonly CalibrationRow[], start: Calibration): Ca
   }
   const [a, b1, b2] = theta as [number, number, number];
   return { cuts: [b1 / a, b2 / a], temperature: 1 / a };
-}
-
-function meanNll(zs: readonly number[], labels: readonly (0 | 1 | 2)[], params: Calibration): number {
-  if (zs.length === 0) return 0;
-  let sum = 0;
-  zs.forEach((z, i) => {
-    const p = predictionOf(z, params).probabilities[labels[i]!];
-    sum -= Math.log(Math.max(p, 1e-9));
-  });
-  return sum / zs.length;
-}
-
-/** A small seeded PRNG (mulberry32): deterministic across Node versions. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function shuffle<T>(items: T[], random: () => number): void {
-  for (let i = items.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    const tmp = items[i]!;
-    items[i] = items[j]!;
-    items[j] = tmp;
-  }
 }

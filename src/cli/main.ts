@@ -3,6 +3,7 @@
 import { parseArgs } from "node:util";
 import { startTierd } from "../app.js";
 import { ConfigError } from "../config/index.js";
+import { CALIBRATE_USAGE, calibrateCommand } from "./calibrate.js";
 import { CLASSIFY_USAGE, classifyCommand } from "./classify.js";
 import { EXPORT_USAGE, runExport } from "./export-labels.js";
 import { hashKeyCommand } from "./hash-key.js";
@@ -20,7 +21,7 @@ const USAGE = `usage: tierd [serve] [--config FILE] [--host HOST] [--port PORT]
   export-labels   feedback as training labels (JSONL)
   hash-key        the SHA-256 of an API key (read on stdin) for auth.keys; --new makes a key
 `;
-const FULL_USAGE = USAGE + "\n" + CLASSIFY_USAGE.replace(/^usage: /, "       ");
+const FULL_USAGE = USAGE + "\n" + CLASSIFY_USAGE.replace(/^usage: /, "       ") + "\n" + CALIBRATE_USAGE.replace(/^usage: /, "       ");
 
 export async function main(argv: string[]): Promise<number> {
   const [command = "serve", ...rest] = argv[0]?.startsWith("-") ? ["serve", ...argv] : argv;
@@ -29,6 +30,8 @@ export async function main(argv: string[]): Promise<number> {
       return serve(rest);
     case "classify":
       return classifyCommand(rest);
+    case "calibrate":
+      return calibrateCommand(rest);
     case "report":
       return runLedgerCommand("report", REPORT_USAGE, () => runReport(rest, process.env));
     case "export-fewshot":
@@ -96,5 +99,14 @@ async function serve(args: string[]): Promise<number> {
     };
     process.on("SIGTERM", stop);
     process.on("SIGINT", stop);
+    // SIGHUP reloads the classifier's files (a retrained model, a new
+    // few-shot file); a bad file is logged and the old one keeps serving.
+    process.on("SIGHUP", () => {
+      try {
+        app.reloadClassifier();
+      } catch (err) {
+        process.stderr.write(`tierd: SIGHUP: classifier not reloaded, the previous model keeps serving: ${err instanceof Error ? err.message : String(err)}\n`);
+      }
+    });
   });
 }

@@ -167,7 +167,11 @@ export type PolicyConfig = z.infer<typeof policySchema>;
 export const llmClassifierSchema = z.strictObject({
   /** Off by default, so no request pays a classifier call unless asked. */
   enabled: z.boolean().default(false),
-  /** Ask the LLM only when the local classifier's confidence is below this. */
+  /**
+   * Ask the LLM only when the local classifier's confidence is below this;
+   * it then chooses between the local tier and the neighbour the local doubt
+   * leans to (a tie-breaker: one step at most).
+   */
   confidence_below: z.number().min(0).max(1).default(0.6),
   /** The LLM classifier's own budget; on timeout the local result stands. */
   timeout_ms: positiveInt.default(400),
@@ -191,10 +195,18 @@ export const classifierSchema = z.strictObject({
   /** Complexity score above this: frontier. In between: mid. */
   frontier_above: z.number().min(0).max(1).default(0.7),
   /**
-   * A nano decision whose confidence is below this is ambiguous and rounds
-   * up to mid (never down): a wrong cheap answer costs more than a mid one.
+   * "When unsure, round up": a nano or mid choice whose confidence (the
+   * calibrated probability of that tier) is below this, with its doubt
+   * leaning upward, rounds up one tier (nano -> mid, mid -> frontier), never
+   * down. With the LLM classifier on, such a choice is asked to it first
+   * (when below llm.confidence_below), and it breaks the tie between the two
+   * tiers instead. The model's confidence falls as the score nears a
+   * threshold, so this also places a boundary; a config where it would
+   * override nano_below or frontier_above is refused naming both fields.
+   * 0.4 leaves the default thresholds in charge with the shipped model
+   * (checked at start-up and by test/classifier/shipped-model.test.ts).
    */
-  ambiguous_below: z.number().min(0).max(1).default(0.5),
+  ambiguous_below: z.number().min(0).max(1).default(0.4),
   llm: llmClassifierSchema.default(llmClassifierSchema.parse({})),
 });
 export type ClassifierConfig = z.infer<typeof classifierSchema>;

@@ -1,7 +1,8 @@
-// The decision cascade: override -> policy rules -> local classifier -> LLM
-// classifier (only when the local confidence is low, and only when enabled)
-// -> thresholds, floors and ceilings. Ambiguous answers round up (nano ->
-// mid), never down. The routing mode decides whether the result is acted on
+// The decision cascade: override -> policy rules -> local classifier ->
+// LLM classifier (only when the local confidence is low, and only when
+// enabled) -> floors and ceilings. An unsure local answer is settled between
+// the two tiers it is torn between: by the LLM classifier when it is on,
+// otherwise by rounding up (nano -> mid, mid -> frontier), never down. The routing mode decides whether the result is acted on
 // (enforce), only recorded (shadow), or whether classifiers run at all
 // (rules-only). Every stage that ran is in the trace with its output and time.
 import type { Config, TierName } from "../config/index.js";
@@ -48,7 +49,6 @@ export function createTierDecider(options: TierDeciderOptions): TierDecider {
   const rules = config.policy ? policyRules(config.policy) : [];
   const overridePlans = config.policy ?? { override_plans: ["*"] };
   const classifier = config.classifier;
-  const ambiguousBelow = classifier?.ambiguous_below ?? 0.5;
   const llm = classifier?.llm.enabled ? options.llm : undefined;
   const llmBelow = classifier?.llm.confidence_below ?? 0;
 
@@ -102,12 +102,14 @@ export function createTierDecider(options: TierDeciderOptions): TierDecider {
       const localMs = clock() - started;
       classifierMs += localMs;
       const p = verdict.probabilities;
+      const bounds = `nano < ${local.settings.nanoBelow}, frontier > ${local.settings.frontierAbove}`;
       proposal = {
-        tier: TIER_OF[verdict.tier],
+        tier: TIER_OF[verdict.byThresholds],
         score: verdict.score,
         confidence: verdict.confidence,
         decidedBy: DecisionStage.LOCAL_CLASSIFIER,
-        reason: `local classifier: score ${verdict.score.toFixed(3)} -> ${verdict.tier}`,
+        reason:
+          verdict.remembered === undefined ? `local classifier: score ${verdict.score.toFixed(3)} -> ${verdict.byThresholds}` : `local classifier: remembered label ${verdict.remembered}`,
       };
       proposalStep = trace.length;
       trace.push(
@@ -116,30 +118,43 @@ export function createTierDecider(options: TierDeciderOptions): TierDecider {
           proposal.tier,
           verdict.score,
           verdict.confidence,
-          `score ${verdict.score.toFixed(3)} (nano < ${classifier?.nano_below}, frontier > ${classifier?.frontier_above}) -> ${verdict.tier}; p(nano, mid, frontier) = ${p.map((x) => x.toFixed(2)).join(", ")}`,
+          verdict.remembered === undefined
+            ? `score ${verdict.score.toFixed(3)} (${bounds}) -> ${verdict.byThresholds}; p(nano, mid, frontier) = ${p.map((x) => x.toFixed(2)).join(", ")}`
+            : `a prompt the model remembers (a label fed back and trained in): ${verdict.remembered}`,
           localMs,
         ),
       );
 
-      if (llm !== undefined && verdict.confidence < llmBelow) {
+      // The pair of tiers the local classifier is torn between: its own and
+      // the neighbour its doubt leans to (upward when it can, by "round up,
+      // never down"). A tie-breaker chooses between those two only.
+      const own = verdict.byThresholds;
+      const lower = TIER_NAMES[Math.max(0, TIER_NAMES.indexOf(own) - 1)]!;
+      const pair: [TierName, TierName] = verdict.doubtUp !== undefined ? [own, verdict.doubtUp] : own === "nano" ? ["nano", "mid"] : [lower, own];
+      let tieBroken = verdict.remembered !== undefined;
+      if (!tieBroken && llm !== undefined && verdict.confidence < llmBelow) {
         const llmStarted = clock();
         const outcome = await llm.classify(input, ctx);
         const llmMs = clock() - llmStarted;
         classifierMs += llmMs;
         if (outcome.kind !== "failed") classifierCost += outcome.costPicoUsd;
+        const asked = `asked because local confidence ${verdict.confidence.toFixed(2)} < ${llmBelow}; choosing between ${pair[0]} and ${pair[1]}`;
         switch (outcome.kind) {
           case "verdict": {
             const { tier, confidence } = outcome.verdict;
-            proposal = { tier: TIER_OF[tier], score: verdict.score, confidence, decidedBy: DecisionStage.LLM_CLASSIFIER, reason: `LLM classifier: ${tier}` };
+            const chosen = clampName(tier, pair[0], pair[1]);
+            tieBroken = true;
+            proposal = { tier: TIER_OF[chosen], score: verdict.score, confidence, decidedBy: DecisionStage.LLM_CLASSIFIER, reason: `LLM classifier: ${chosen}${chosen === tier ? "" : ` (answered ${tier})`}` };
             proposalStep = trace.length;
-            trace.push(step(DecisionStage.LLM_CLASSIFIER, TIER_OF[tier], verdict.score, confidence, `${tier} (confidence ${confidence}${outcome.cached ? ", cached" : ""}); asked because local confidence ${verdict.confidence.toFixed(2)} < ${llmBelow}`, llmMs));
+            trace.push(step(DecisionStage.LLM_CLASSIFIER, TIER_OF[chosen], verdict.score, confidence, `${tier} (confidence ${confidence}${outcome.cached ? ", cached" : ""})${chosen === tier ? "" : ` -> ${chosen}`}; ${asked}`, llmMs));
             break;
           }
           case "malformed":
-            // An answer we cannot trust is never a licence to go cheap.
-            proposal = { tier: Tier.MID, score: verdict.score, confidence: 0, decidedBy: DecisionStage.LLM_CLASSIFIER, reason: "LLM classifier answer malformed: mid" };
+            // An answer we cannot trust is never a licence to go cheap: the higher of the pair.
+            tieBroken = true;
+            proposal = { tier: TIER_OF[pair[1]], score: verdict.score, confidence: 0, decidedBy: DecisionStage.LLM_CLASSIFIER, reason: `LLM classifier answer malformed: ${pair[1]}` };
             proposalStep = trace.length;
-            trace.push(step(DecisionStage.LLM_CLASSIFIER, Tier.MID, verdict.score, 0, `malformed answer (${outcome.detail}) -> mid`, llmMs));
+            trace.push(step(DecisionStage.LLM_CLASSIFIER, TIER_OF[pair[1]], verdict.score, 0, `malformed answer (${outcome.detail}) -> ${pair[1]}; ${asked}`, llmMs));
             break;
           case "failed":
             trace.push(step(DecisionStage.LLM_CLASSIFIER, Tier.UNSPECIFIED, 0, 0, `${outcome.timedOut ? "timed out" : "failed"}: ${outcome.detail}; the local result stands`, llmMs));
@@ -147,10 +162,11 @@ export function createTierDecider(options: TierDeciderOptions): TierDecider {
             break;
         }
       }
-      if (proposal.tier === Tier.NANO && proposal.confidence < ambiguousBelow) {
-        proposal = { ...proposal, tier: Tier.MID, reason: `${proposal.reason}; confidence ${proposal.confidence.toFixed(2)} < ${ambiguousBelow}: ambiguous, rounded up to mid` };
-        trace[proposalStep]!.tier = Tier.MID;
-        trace[proposalStep]!.detail += `; ambiguous (confidence < ${ambiguousBelow}): rounded up to mid`;
+      if (!tieBroken && verdict.roundedUp) {
+        const up = verdict.tier;
+        proposal = { ...proposal, tier: TIER_OF[up], reason: `${proposal.reason}; confidence ${verdict.confidence.toFixed(2)} < ${local.settings.ambiguousBelow}: unsure, rounded up to ${up}` };
+        trace[proposalStep]!.tier = TIER_OF[up];
+        trace[proposalStep]!.detail += `; unsure (confidence < ${local.settings.ambiguousBelow}, doubt leans up): rounded up to ${up}`;
       }
     }
 
@@ -188,6 +204,14 @@ export function createTierDecider(options: TierDeciderOptions): TierDecider {
 
 function step(stage: DecisionStage, tier: Tier, score: number, confidence: number, detail: string, latencyMs: number): DecisionStep {
   return { stage, tier, score, confidence, detail, latencyMs: roundMs(latencyMs), decisive: false };
+}
+
+const TIER_NAMES: readonly TierName[] = ["nano", "mid", "frontier"];
+
+/** `tier` moved into [lo, hi]. */
+function clampName(tier: TierName, lo: TierName, hi: TierName): TierName {
+  const i = TIER_NAMES.indexOf(tier);
+  return TIER_NAMES[Math.min(Math.max(i, TIER_NAMES.indexOf(lo)), TIER_NAMES.indexOf(hi))]!;
 }
 
 function nameOf(tier: RoutableTier): TierName {

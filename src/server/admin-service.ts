@@ -9,7 +9,17 @@ import { NAME_OF_TIER } from "../provider/index.js";
 import { buildUsageReport, exportLabels, submitFeedback, type LedgerStore, type UsageLedger } from "../usage/index.js";
 import { tierOf, usageReportToProto, VERDICT_OF, verdictToProto } from "./admin-convert.js";
 
+/** What a classifier reload reports (policy/configured-decider.ts's ReloadResult). */
+export interface ClassifierReload {
+  model: string;
+  modelInfo: { trainedAt?: string; remembered?: unknown };
+  examples?: string;
+  exampleCount?: number;
+}
+
 export interface AdminServiceDeps {
+  /** Reloads the classifier's files (ReloadClassifier); absent: the RPC is FAILED_PRECONDITION. */
+  reloadClassifier?: () => ClassifierReload;
   /** Undefined when the ledger is off (usage.enabled: false). */
   store: LedgerStore | undefined;
   ledger: UsageLedger | undefined;
@@ -73,6 +83,24 @@ export function adminServiceImpl(deps: AdminServiceDeps): ServiceImpl<typeof Adm
         decidedTier: tierOf(record.tier),
         servedTier: tierOf(record.servedTier),
         promptStored: record.promptText !== null,
+      };
+    },
+
+    reloadClassifier() {
+      if (deps.reloadClassifier === undefined) throw new TierdError("failed_precondition", "this server cannot reload its classifier");
+      let result: ClassifierReload;
+      try {
+        result = deps.reloadClassifier();
+      } catch (err) {
+        // A bad file is the operator's to fix; the old model keeps serving.
+        throw new TierdError("failed_precondition", `classifier not reloaded, the previous model keeps serving: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      return {
+        model: result.model,
+        modelTrainedAt: typeof result.modelInfo.trainedAt === "string" ? result.modelInfo.trainedAt : "",
+        rememberedPrompts: typeof result.modelInfo.remembered === "number" ? result.modelInfo.remembered : 0,
+        examples: result.examples ?? "",
+        exampleCount: result.exampleCount ?? 0,
       };
     },
 

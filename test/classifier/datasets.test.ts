@@ -36,6 +36,19 @@ describe("training data formats", () => {
     expect(examples[0]!.prompt).toBe("What is 2+2?\nA. 3\nB. 4's\nAnswer:");
   });
 
+  it("reads graded two-model rows (weak_score, strong_score in [0, 1]) and calls a gain within one grade step a tie", () => {
+    const csv = "id,category,prompt,weak_score,strong_score,nano_score\na,x,P1,0.111111,1,0\nb,x,P2,0.777778,0.888889,0\nc,x,P3,1,0.222222,0\nd,x,P4,,1,0\n";
+    const { format, examples } = parseDataset(csv, "arena.csv");
+    expect(format).toBe("scores");
+    expect(examples.map((e) => [e.prompt, e.label])).toEqual([
+      ["P1", 2],
+      ["P2", 1],
+      ["P3", 0],
+    ]);
+    expect(examples[0]!.correct).toEqual({ weak: 0.111111, strong: 1 });
+    expect(() => parseDataset("prompt,weak_score,strong_score\nQ,2,1\n", "bad.csv")).toThrow("bad.csv row 2: weak_score must be a number in [0, 1]");
+  });
+
   it("parses Python string lists with either quote", () => {
     expect(parsePythonStringList(`['it\\'s', "say \\"hi\\"", 'a, b']`, "x")).toEqual(["it's", 'say "hi"', "a, b"]);
   });

@@ -66,4 +66,17 @@ describe("prompt shape and instruction words", () => {
     const shrunk = [...short.keys()].filter((k) => long.has(k) && long.get(k)! < short.get(k)! - 1e-6);
     expect(shrunk.length).toBeGreaterThan(20);
   });
+
+  it("reads each character of Chinese, Japanese, Korean and Thai text as a word, so such a prompt has features (version 3)", () => {
+    const buffer = createFeatureBuffer();
+    const count = (text: string, version: 2 | 3) => (extractFeatures(text, buffer, { bits: 18, version }), buffer.count);
+    const chinese = "用简单的话解释一下什么是再保险，举个例子。";
+    expect(count(chinese, 3)).toBeGreaterThan(4 * count(chinese, 2));
+    // Two prompts that share characters share features; in version 2 each was one opaque word.
+    const a = features("请解释再保险");
+    const b = features("什么是再保险");
+    expect([...a.keys()].filter((k) => b.has(k)).length).toBeGreaterThan(4);
+    // Spaced scripts are read as before.
+    expect(count("Summarize this thread, please.", 3)).toBe(count("Summarize this thread, please.", 2));
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createComplexityModel, parseModel, predictionOf, serializeModel, trainClassifier, type TrainingExample } from "../../src/classifier/index.js";
+import { memoryKey, parseModel, predictionOf, serializeModel, trainClassifier, type TrainingExample } from "../../src/classifier/index.js";
 
 // A small labelled set with a learnable signal: short lookups are nano,
 // code and SQL mid, design and incident work frontier.
@@ -20,23 +20,29 @@ function corpus(): TrainingExample[] {
   return out;
 }
 
+/** Weak/strong gain rows: the strong model wins on word problems with many numbers, ties on short ones. */
+function gainRows(): TrainingExample[] {
+  const out: TrainingExample[] = [];
+  for (let i = 0; i < 40; i++) {
+    out.push({ prompt: `A train leaves at ${i} and another at ${i + 3}; with speeds ${i * 2} and ${i * 3}, when do they meet after ${i + 7} stops?`, label: 2, head: "gain", cutGroup: "math" });
+    out.push({ prompt: `What is ${i} plus one?`, label: 1, head: "gain", cutGroup: "math" });
+  }
+  return out;
+}
+
+const sameWeights = (a: Float32Array, b: Float32Array) => Buffer.from(a.buffer).equals(Buffer.from(b.buffer));
+
 describe("trainClassifier", () => {
   const options = { examples: corpus(), bits: 14, epochs: 6, minDf: 2 };
 
-  it("is deterministic: the same seed gives the same weights, bit for bit", () => {
-    const a = trainClassifier({ ...options, seed: 7 }).model;
-    const b = trainClassifier({ ...options, seed: 7 }).model;
-    expect(Buffer.from(a.params.weights.buffer).equals(Buffer.from(b.params.weights.buffer))).toBe(true);
-    expect(a.params.cuts).toEqual(b.params.cuts);
+  it("is deterministic: the same seed gives the same model file, bit for bit", () => {
+    const a = trainClassifier({ ...options, examples: [...corpus(), ...gainRows()], seed: 7 }).model;
+    const b = trainClassifier({ ...options, examples: [...corpus(), ...gainRows()], seed: 7 }).model;
+    expect(sameWeights(a.params.heads.tier, b.params.heads.tier)).toBe(true);
+    expect(sameWeights(a.params.heads.gain, b.params.heads.gain)).toBe(true);
     expect(serializeModel(a.params, a.info)).toBe(serializeModel(b.params, b.info));
-    const c = trainClassifier({ ...options, seed: 8 }).model;
-    expect(Buffer.from(a.params.weights.buffer).equals(Buffer.from(c.params.weights.buffer))).toBe(false);
-  });
-
-  it("is deterministic with bagging too", () => {
-    const a = trainClassifier({ ...options, seed: 3, ensemble: 3 }).model;
-    const b = trainClassifier({ ...options, seed: 3, ensemble: 3 }).model;
-    expect(Buffer.from(a.params.weights.buffer).equals(Buffer.from(b.params.weights.buffer))).toBe(true);
+    const c = trainClassifier({ ...options, examples: [...corpus(), ...gainRows()], seed: 8 }).model;
+    expect(sameWeights(a.params.heads.tier, c.params.heads.tier)).toBe(false);
   });
 
   it("learns to order unseen prompts by the tier they need", () => {
@@ -51,32 +57,42 @@ describe("trainClassifier", () => {
     for (const p of [easy, middle, hard]) expect(p.probabilities.reduce((s, x) => s + x, 0)).toBeCloseTo(1, 10);
   });
 
+  it("trains the gain head only on gain rows and the tier head only on tier rows", () => {
+    const tierOnly = trainClassifier({ ...options, seed: 1 }).model;
+    expect(tierOnly.params.heads.gain.every((w) => w === 0)).toBe(true);
+    const both = trainClassifier({ ...options, examples: [...corpus(), ...gainRows()], seed: 1 }).model;
+    const word = "A train leaves at 99 and another at 102; with speeds 7 and 9, when do they meet after 4 stops?";
+    const short = "What is 99 plus one?";
+    // The gain head ranks what the strong model adds: word problems above one-step sums.
+    const gainOf = (text: string) => {
+      const m = { ...both.params, shapes: { ...both.params.shapes, free: { ...both.params.shapes.free, mix: [0, 1] as [number, number] } } };
+      return parseModel(serializeModel(m, both.info, 0), "gain-only").linearScore(text);
+    };
+    expect(gainOf(word)).toBeGreaterThan(gainOf(short));
+  });
+
   it("round-trips through the model file and predicts the same", () => {
-    const { model } = trainClassifier({ ...options, seed: 1 });
+    const { model } = trainClassifier({ ...options, examples: [...corpus(), ...gainRows()], seed: 1 });
     const loaded = parseModel(serializeModel(model.params, model.info, 0), "test");
-    for (const text of ["Is this spam? yes or no: win a prize", "Review this code for bugs: x = 1", ""]) {
+    for (const text of ["Is this spam? yes or no: win a prize", "Review this code for bugs: x = 1", "", "A. one\nB. two\nC. three\nD. four\nAnswer:"]) {
       expect(loaded.predict(text).score).toBeCloseTo(model.predict(text).score, 6);
     }
     expect(loaded.info.seed).toBe(1);
+    expect(loaded.params.shapes.free).toEqual(model.params.shapes.free);
   });
 
-  it("fits free-text prompts a calibration of their own, and the model file keeps it", () => {
+  it("fits free-text prompts a calibration of their own and scores other shapes as free text when nothing calibrates them", () => {
     const { model, calibration } = trainClassifier({ ...options, seed: 1, calibrationShare: 0.3, shapeCalibrationMin: 5 });
-    const free = model.params.shapes?.free;
-    expect(free).toBeDefined();
-    expect(free!.cuts[0]).toBeLessThan(free!.cuts[1]);
-    expect(calibration.shapes.free!.nllShape).toBeLessThanOrEqual(calibration.shapes.free!.nllGlobal);
-    // No multiple-choice prompts to fit: those shapes keep the global calibration.
-    expect(model.params.shapes?.options).toBeUndefined();
+    const free = model.params.shapes.free;
+    expect(free.cuts[0]).toBeLessThan(free.cuts[1]);
+    expect(calibration.free!.examples).toBeGreaterThan(0);
+    expect(calibration.free!.nllAfter).toBeLessThanOrEqual(calibration.free!.nllBefore);
+    // No multiple-choice prompts to fit: those shapes are scored as free text.
+    expect(calibration.options!.examples).toBe(0);
+    expect(model.params.shapes.options).toEqual(free);
     const text = "Write a SQL query over orders that groups refunds by month.";
-    const loaded = parseModel(serializeModel(model.params, model.info, 0), "test");
-    expect(loaded.params.shapes?.free).toEqual(free);
-    expect(loaded.predict(text).probabilities[2]).toBeCloseTo(model.predict(text).probabilities[2], 6);
-    expect(loaded.predict(text).shape).toBe("free");
-    // The free-text calibration is what scores free text: the global one gives other probabilities.
-    const z = model.linearScore(text);
-    expect(model.predict(text).probabilities).toEqual(predictionOf(z, free!).probabilities);
-    expect(predictionOf(z, model.params).probabilities).not.toEqual(predictionOf(z, free!).probabilities);
+    expect(model.predict(text).probabilities).toEqual(predictionOf(model.linearScore(text), free).probabilities);
+    expect(model.predict(text).shape).toBe("free");
   });
 
   it("puts a group's examples on one side of the calibration slice", () => {
@@ -84,30 +100,44 @@ describe("trainClassifier", () => {
     const grouped = corpus().map((e) => ({ ...e, group: "one template" }));
     for (const seed of [1, 2, 3, 4, 5, 6]) {
       const { calibration } = trainClassifier({ ...options, examples: grouped, seed, calibrationShare: 0.5 });
-      expect([0, grouped.length]).toContain(calibration.examples);
+      expect([0, grouped.length]).toContain(calibration.free!.examples);
     }
   });
 
-  it("scores a model file from before instruction features with the features it was trained on", () => {
-    const { model } = trainClassifier({ ...options, seed: 1 });
-    const file = JSON.parse(serializeModel(model.params, model.info, 0));
-    expect(file.features).toBe(2);
-    delete file.features;
-    const old = parseModel(JSON.stringify(file), "old.json");
-    expect(old.params.features).toBe(1);
-    const text = "Summarize this support thread for the account manager in three bullets.";
-    const v1 = createComplexityModel({ ...model.params, features: 1 }, model.info);
-    expect(old.linearScore(text)).toBeCloseTo(v1.linearScore(text), 6);
-    expect(old.linearScore(text)).not.toBeCloseTo(model.linearScore(text), 6);
-    expect(() => parseModel(JSON.stringify({ ...file, features: 3 }), "new.json")).toThrow(/new.json: features must be 1 or 2/);
+  it("remembers prompts marked remember: the exact prompt (up to case and spacing) gets its label", () => {
+    const misrouted = "Classify the sentiment: the quarterly board memo";
+    const before = trainClassifier({ ...options, seed: 1 }).model;
+    expect(before.predict(misrouted).probabilities[0]).toBeGreaterThan(0.5);
+    const { model } = trainClassifier({ ...options, examples: [...corpus(), { prompt: misrouted, label: 2, remember: true }], seed: 1 });
+    expect(model.params.memory.get(memoryKey(misrouted))).toBe("frontier");
+    expect(model.predict(misrouted)).toMatchObject({ remembered: "frontier", probabilities: [0, 0, 1], score: 1 });
+    expect(model.predict(`  ${misrouted.toUpperCase()}\n`).remembered).toBe("frontier");
+    expect(model.predict("Classify the sentiment: the annual report").remembered).toBeUndefined();
+    const loaded = parseModel(serializeModel(model.params, model.info), "test");
+    expect(loaded.predict(misrouted).remembered).toBe("frontier");
   });
 
-  it("refuses a model file that is not one", () => {
-    expect(() => parseModel("{}", "bad.json")).toThrow(/bad.json: expected format "tierd-classifier\/1"/);
+  it("loads a model file of the first format (one head) and scores it as before", () => {
+    const { model } = trainClassifier({ ...options, seed: 1 });
+    const file = JSON.parse(serializeModel(model.params, model.info, 0));
+    const v1 = { format: "tierd-classifier/1", bits: file.bits, features: 2, cuts: model.params.shapes.free.cuts, temperature: model.params.shapes.free.temperature, info: file.info, ...file.heads.tier };
+    const old = parseModel(JSON.stringify(v1), "old.json");
+    expect(old.params.features).toBe(2);
+    expect(old.params.shapes.free.mix).toEqual([1, 0]);
+    const text = "Summarize this support thread for the account manager in three bullets.";
+    expect(old.predict(text).probabilities.reduce((s, x) => s + x, 0)).toBeCloseTo(1, 10);
+  });
+
+  it("refuses a model file that is not one, naming the file and what is wrong", () => {
+    expect(() => parseModel("{}", "bad.json")).toThrow(/bad.json: expected format "tierd-classifier\/2"/);
     expect(() => parseModel("nope", "bad.json")).toThrow(/bad.json: not JSON/);
     const { model } = trainClassifier({ ...options, seed: 1 });
     const file = JSON.parse(serializeModel(model.params, model.info));
-    expect(() => parseModel(JSON.stringify({ ...file, shapes: { quiz: { cuts: [0, 1], temperature: 1 } } }), "bad.json")).toThrow(/bad.json: shapes: unknown shape "quiz"/);
-    expect(() => parseModel(JSON.stringify({ ...file, shapes: { free: { cuts: [1, 0], temperature: 1 } } }), "bad.json")).toThrow(/bad.json: shapes.free.cuts must be two increasing numbers/);
+    expect(() => parseModel(JSON.stringify({ ...file, features: 9 }), "new.json")).toThrow(/new.json: features must be 1, 2 or 3/);
+    expect(() => parseModel(JSON.stringify({ ...file, shapes: { ...file.shapes, quiz: file.shapes.free } }), "bad.json")).toThrow(/bad.json: shapes: unknown shape "quiz"/);
+    expect(() => parseModel(JSON.stringify({ ...file, shapes: { ...file.shapes, free: { ...file.shapes.free, cuts: [1, 0] } } }), "bad.json")).toThrow(/bad.json: shapes.free.cuts must be two increasing numbers/);
+    expect(() => parseModel(JSON.stringify({ ...file, shapes: { ...file.shapes, free: { ...file.shapes.free, mix: [0, 0] } } }), "bad.json")).toThrow(/shapes.free.mix/);
+    expect(() => parseModel(JSON.stringify({ ...file, memory: [["xyz", "mid"]] }), "bad.json")).toThrow(/bad.json: memory\[0\]/);
+    expect(() => parseModel(JSON.stringify({ ...file, heads: { tier: file.heads.tier } }), "bad.json")).toThrow(/bad.json: heads.gain: weights are missing/);
   });
 });

@@ -131,22 +131,4 @@ describe("tierd report / export-fewshot / export-labels", () => {
     const noOut = await tierd(["export-labels", "--database-url", url]);
     expect(noOut.code).toBe(2);
   });
-
-  it("trains the classifier with the ledger's labels added (npm run train -- --from-ledger)", async () => {
-    const train = (extra: string[], out: string) =>
-      run(process.execPath, ["--import", "tsx", "scripts/train.ts", "--data", "data/saas/prompts.jsonl", "--out", out, ...extra], {
-        env: { ...process.env, TIERD_CONFIG: undefined },
-        timeout: 60_000,
-      });
-    const without = join(dir, "model-without.json");
-    const withLedger = join(dir, "model-with.json");
-    await train([], without);
-    const { stderr } = await train(["--from-ledger", "--database-url", url], withLedger);
-    expect(stderr).toContain("ledger labels: labels, 3 of 3 rows (all)");
-    // Same corpus and seed: the only difference is the three ledger labels.
-    expect(readFileSync(withLedger, "utf8")).not.toBe(readFileSync(without, "utf8"));
-    const again = join(dir, "model-with-again.json");
-    await train(["--from-ledger", "--database-url", url], again);
-    expect(readFileSync(again, "utf8")).toBe(readFileSync(withLedger, "utf8"));
-  }, 120_000);
 });

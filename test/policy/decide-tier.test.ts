@@ -39,7 +39,7 @@ describe("the decision cascade", () => {
   it("fixes the tier from an endpoint rule without running the classifier", async () => {
     let asked = 0;
     const local = fixedLocal(SURE_NANO);
-    const counting = { model: local.model, classify: (m: ClassifyInput["messages"]) => (asked++, local.classify(m)) };
+    const counting = { ...local, classify: (m: ClassifyInput["messages"]) => (asked++, local.classify(m)) };
     const decider = createTierDecider({ config: config({ policy: rules }), local: counting });
     const d = await decider.decide(input({ endpoint: "/api/review/architecture" }), ctx);
     expect(d.tier).toBe(Tier.FRONTIER);
@@ -112,10 +112,9 @@ describe("the decision cascade", () => {
       [0.01, 0.99, SURE_FRONTIER, Tier.MID],
     ];
     for (const [nanoBelow, frontierAbove, probabilities, expected] of cases) {
-      const thresholds = { nanoBelow, frontierAbove };
       const decider = createTierDecider({
         config: config({ classifier: { nano_below: nanoBelow, frontier_above: frontierAbove, ambiguous_below: 0 } }),
-        local: fixedLocal(probabilities, thresholds),
+        local: fixedLocal(probabilities, { nanoBelow, frontierAbove, ambiguousBelow: 0 }),
       });
       const d = await decider.decide(input(), ctx);
       expect({ nanoBelow, frontierAbove, tier: d.tier }).toEqual({ nanoBelow, frontierAbove, tier: expected });
@@ -124,20 +123,70 @@ describe("the decision cascade", () => {
     }
   });
 
-  it("rounds an ambiguous nano up to mid, never down", async () => {
-    const unsure: [number, number, number] = [0.45, 0.45, 0.1]; // score 0.325... use thresholds so it maps to nano
-    const decider = createTierDecider({
-      config: config({ classifier: { nano_below: 0.4, ambiguous_below: 0.5 } }),
-      local: fixedLocal(unsure, { nanoBelow: 0.4, frontierAbove: 0.7 }),
-    });
-    const d = await decider.decide(input(), ctx);
+  it("rounds an unsure nano up to mid, never down", async () => {
+    const unsure: [number, number, number] = [0.45, 0.45, 0.1]; // score 0.325: nano under nano_below 0.4, confidence 0.45
+    const d = await createTierDecider({ config: config(), local: fixedLocal(unsure, { nanoBelow: 0.4, ambiguousBelow: 0.5 }) }).decide(input(), ctx);
     expect(d.tier).toBe(Tier.MID);
-    expect(d.reason).toContain("ambiguous, rounded up to mid");
-    const sureFrontierLowConfidence = await createTierDecider({
-      config: config({ classifier: { frontier_above: 0.5, ambiguous_below: 0.99 } }),
-      local: fixedLocal([0.2, 0.3, 0.5], { nanoBelow: 0.3, frontierAbove: 0.5 }),
+    expect(d.confidence).toBeCloseTo(0.45, 10);
+    expect(d.reason).toContain("unsure, rounded up to mid");
+    expect(d.trace[0]!.detail).toContain("rounded up to mid");
+    // The same prediction with the round-up off stays nano: the setting is what moved it.
+    const off = await createTierDecider({ config: config(), local: fixedLocal(unsure, { nanoBelow: 0.4, ambiguousBelow: 0 }) }).decide(input(), ctx);
+    expect(off.tier).toBe(Tier.NANO);
+    // A frontier choice never rounds anywhere, however unsure.
+    const frontier = await createTierDecider({ config: config(), local: fixedLocal([0.2, 0.3, 0.5], { frontierAbove: 0.5, ambiguousBelow: 0.99 }) }).decide(input(), ctx);
+    expect(frontier.tier).toBe(Tier.FRONTIER);
+  });
+
+  it("rounds an unsure mid up to frontier when its doubt leans up, and keeps it when the doubt leans down", async () => {
+    // score 0.6 (mid under frontier_above 0.7); P(mid) 0.4; P(frontier) 0.4 > P(nano) 0.2.
+    const leaningUp: [number, number, number] = [0.2, 0.4, 0.4];
+    const up = await createTierDecider({ config: config(), local: fixedLocal(leaningUp, { ambiguousBelow: 0.45 }) }).decide(input(), ctx);
+    expect(up.tier).toBe(Tier.FRONTIER);
+    expect(up.reason).toContain("rounded up to frontier");
+    // score 0.4; P(mid) 0.4; P(nano) 0.4 > P(frontier) 0.2: unsure, but not about frontier.
+    const leaningDown: [number, number, number] = [0.4, 0.4, 0.2];
+    const down = await createTierDecider({ config: config(), local: fixedLocal(leaningDown, { ambiguousBelow: 0.45 }) }).decide(input(), ctx);
+    expect(down.tier).toBe(Tier.MID);
+    const sure = await createTierDecider({ config: config(), local: fixedLocal(leaningUp, { ambiguousBelow: 0.3 }) }).decide(input(), ctx);
+    expect(sure.tier).toBe(Tier.MID);
+  });
+
+  it("lets the LLM classifier break the tie between the two tiers the local classifier is torn between, one step at most", async () => {
+    const leaningUp: [number, number, number] = [0.2, 0.4, 0.4]; // mid, torn towards frontier
+    const llmSaying = (tier: "nano" | "mid" | "frontier") => ({
+      classify: async () => ({ kind: "verdict" as const, verdict: { tier, confidence: 0.8 }, cached: false, costPicoUsd: 1n }),
+    });
+    const decide = (tier: "nano" | "mid" | "frontier", probabilities = leaningUp) =>
+      createTierDecider({
+        config: config({ classifier: { ambiguous_below: 0.45, llm: { enabled: true, confidence_below: 0.6 } } }),
+        local: fixedLocal(probabilities, { ambiguousBelow: 0.45 }),
+        llm: llmSaying(tier),
+      }).decide(input(), ctx);
+    // It says mid: the tie is broken at mid, and the round-up does not apply on top.
+    const mid = await decide("mid");
+    expect([mid.tier, mid.decidedBy]).toEqual([Tier.MID, DecisionStage.LLM_CLASSIFIER]);
+    expect(mid.trace.find((s) => s.stage === DecisionStage.LLM_CLASSIFIER)!.detail).toContain("choosing between mid and frontier");
+    expect((await decide("frontier")).tier).toBe(Tier.FRONTIER);
+    // nano is outside the pair: the lower of the pair.
+    const nano = await decide("nano");
+    expect(nano.tier).toBe(Tier.MID);
+    expect(nano.reason).toContain("(answered nano)");
+    // A low-confidence frontier choice is torn towards mid: the LLM may bring it down one step, not two.
+    const unsureFrontier: [number, number, number] = [0.1, 0.35, 0.55];
+    const fr = await createTierDecider({
+      config: config({ classifier: { llm: { enabled: true, confidence_below: 0.6 } } }),
+      local: fixedLocal(unsureFrontier, { frontierAbove: 0.7 }),
+      llm: llmSaying("nano"),
     }).decide(input(), ctx);
-    expect(sureFrontierLowConfidence.tier).toBe(Tier.FRONTIER);
+    expect(fr.tier).toBe(Tier.MID);
+    // A malformed answer is never a licence to go cheap: the higher of the pair.
+    const malformed = await createTierDecider({
+      config: config({ classifier: { llm: { enabled: true, confidence_below: 0.6 } } }),
+      local: fixedLocal(leaningUp),
+      llm: { classify: async () => ({ kind: "malformed" as const, detail: "not JSON", costPicoUsd: 1n }) },
+    }).decide(input(), ctx);
+    expect(malformed.tier).toBe(Tier.FRONTIER);
   });
 
   it("runs no classifier in rules-only mode", async () => {

@@ -94,6 +94,24 @@ class GetUsageReportResponse(_message.Message):
     report: UsageReport
     def __init__(self, report: _Optional[_Union[UsageReport, _Mapping]] = ...) -> None: ...
 
+class ReloadClassifierRequest(_message.Message):
+    __slots__ = []
+    def __init__(self) -> None: ...
+
+class ReloadClassifierResponse(_message.Message):
+    __slots__ = ["example_count", "examples", "model", "model_trained_at", "remembered_prompts"]
+    EXAMPLES_FIELD_NUMBER: _ClassVar[int]
+    EXAMPLE_COUNT_FIELD_NUMBER: _ClassVar[int]
+    MODEL_FIELD_NUMBER: _ClassVar[int]
+    MODEL_TRAINED_AT_FIELD_NUMBER: _ClassVar[int]
+    REMEMBERED_PROMPTS_FIELD_NUMBER: _ClassVar[int]
+    example_count: int
+    examples: str
+    model: str
+    model_trained_at: str
+    remembered_prompts: int
+    def __init__(self, model: _Optional[str] = ..., model_trained_at: _Optional[str] = ..., remembered_prompts: _Optional[int] = ..., examples: _Optional[str] = ..., example_count: _Optional[int] = ...) -> None: ...
+
 class ReportWarning(_message.Message):
     __slots__ = ["endpoint", "kind", "message"]
     ENDPOINT_FIELD_NUMBER: _ClassVar[int]

@@ -30,6 +30,11 @@ class AdminServiceStub(object):
                 request_serializer=tierd_dot_v1_dot_admin__pb2.ExportLabelsRequest.SerializeToString,
                 response_deserializer=tierd_dot_v1_dot_admin__pb2.ExportLabelsResponse.FromString,
                 )
+        self.ReloadClassifier = channel.unary_unary(
+                '/tierd.v1.AdminService/ReloadClassifier',
+                request_serializer=tierd_dot_v1_dot_admin__pb2.ReloadClassifierRequest.SerializeToString,
+                response_deserializer=tierd_dot_v1_dot_admin__pb2.ReloadClassifierResponse.FromString,
+                )
 
 
 class AdminServiceServicer(object):
@@ -64,6 +69,19 @@ class AdminServiceServicer(object):
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ReloadClassifier(self, request, context):
+        """ReloadClassifier reads the configured classifier model file (and the
+        LLM classifier's few-shot file, when it is on) again, so a model
+        retrained with `npm run train -- --from-ledger` serves without a restart.
+        Decisions in progress finish on the old model; the next one uses the
+        new. A file that cannot be read, parsed or squared with the configured
+        thresholds fails with FAILED_PRECONDITION naming the problem, and the
+        old files keep serving. SIGHUP does the same.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_AdminServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -81,6 +99,11 @@ def add_AdminServiceServicer_to_server(servicer, server):
                     servicer.ExportLabels,
                     request_deserializer=tierd_dot_v1_dot_admin__pb2.ExportLabelsRequest.FromString,
                     response_serializer=tierd_dot_v1_dot_admin__pb2.ExportLabelsResponse.SerializeToString,
+            ),
+            'ReloadClassifier': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReloadClassifier,
+                    request_deserializer=tierd_dot_v1_dot_admin__pb2.ReloadClassifierRequest.FromString,
+                    response_serializer=tierd_dot_v1_dot_admin__pb2.ReloadClassifierResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -141,5 +164,22 @@ class AdminService(object):
         return grpc.experimental.unary_stream(request, target, '/tierd.v1.AdminService/ExportLabels',
             tierd_dot_v1_dot_admin__pb2.ExportLabelsRequest.SerializeToString,
             tierd_dot_v1_dot_admin__pb2.ExportLabelsResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def ReloadClassifier(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/tierd.v1.AdminService/ReloadClassifier',
+            tierd_dot_v1_dot_admin__pb2.ReloadClassifierRequest.SerializeToString,
+            tierd_dot_v1_dot_admin__pb2.ReloadClassifierResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
