@@ -26,7 +26,7 @@ const overrides = JSON.parse(values.options ?? "{}") as Partial<TrainOptions>;
 const massOverrides = JSON.parse(values.mass ?? "{}") as Record<string, number>;
 const [nanoBelow, frontierAbove, ambiguousBelow] = (values.tiers ?? "0.3,0.7,0.4").split(",").map(Number) as [number, number, number];
 const settings: TierSettings = { nanoBelow, frontierAbove, ambiguousBelow };
-const K = Number(values.folds ?? 5);
+const K = Number(values.folds ?? 10);
 
 const files = DEFAULT_CORPUS.map((f) => {
   const rows = readDataset(f.path, { format: f.format }).examples.filter((e) => splitOf(e) !== "held-out");

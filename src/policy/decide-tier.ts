@@ -19,6 +19,7 @@ import {
   type TierChoice,
 } from "../core/types.js";
 import type { LlmClassifier } from "../classifier/llm-classifier.js";
+import { TIER_LABELS } from "../classifier/model.js";
 import type { LocalClassifier } from "../classifier/local-classifier.js";
 import { clamp, evaluateRules, overrideAllowed, policyRules, type Bound } from "./rules.js";
 
@@ -129,7 +130,7 @@ export function createTierDecider(options: TierDeciderOptions): TierDecider {
       // the neighbour its doubt leans to (upward when it can, by "round up,
       // never down"). A tie-breaker chooses between those two only.
       const own = verdict.byThresholds;
-      const lower = TIER_NAMES[Math.max(0, TIER_NAMES.indexOf(own) - 1)]!;
+      const lower = TIER_LABELS[Math.max(0, TIER_LABELS.indexOf(own) - 1)]!;
       const pair: [TierName, TierName] = verdict.doubtUp !== undefined ? [own, verdict.doubtUp] : own === "nano" ? ["nano", "mid"] : [lower, own];
       let tieBroken = verdict.remembered !== undefined;
       if (!tieBroken && llm !== undefined && verdict.confidence < llmBelow) {
@@ -206,12 +207,10 @@ function step(stage: DecisionStage, tier: Tier, score: number, confidence: numbe
   return { stage, tier, score, confidence, detail, latencyMs: roundMs(latencyMs), decisive: false };
 }
 
-const TIER_NAMES: readonly TierName[] = ["nano", "mid", "frontier"];
-
 /** `tier` moved into [lo, hi]. */
 function clampName(tier: TierName, lo: TierName, hi: TierName): TierName {
-  const i = TIER_NAMES.indexOf(tier);
-  return TIER_NAMES[Math.min(Math.max(i, TIER_NAMES.indexOf(lo)), TIER_NAMES.indexOf(hi))]!;
+  const i = TIER_LABELS.indexOf(tier);
+  return TIER_LABELS[Math.min(Math.max(i, TIER_LABELS.indexOf(lo)), TIER_LABELS.indexOf(hi))]!;
 }
 
 function nameOf(tier: RoutableTier): TierName {
