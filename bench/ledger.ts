@@ -19,7 +19,7 @@ import { Role, RouterService, Tier } from "../gen/tierd/v1/router_pb.js";
 import { startTierd } from "../src/app.js";
 import { silentLogger } from "../src/core/log.js";
 import { AttemptOutcome, DecisionStage, ErrorClass, FinishReason, RoutingMode } from "../src/core/types.js";
-import { createPriceTable } from "../src/provider/index.js";
+import { createPriceTable } from "../src/pricing/index.js";
 import type { RequestOutcome } from "../src/router/index.js";
 import { startFakeUpstream } from "../src/testing/fake-upstream.js";
 import { buildUsageReport, createUsageLedger, openLedgerStore, usageRecordOf, type UsageRecord } from "../src/usage/index.js";

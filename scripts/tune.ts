@@ -16,7 +16,7 @@ import type { ComplexityModel } from "../src/classifier/model.js";
 import { chooseTier, type TierSettings } from "../src/classifier/tier-choice.js";
 import { trainClassifier, type TrainOptions } from "../src/classifier/train.js";
 import { compareLabels, compareTwoModel } from "../src/eval/baselines.js";
-import { TIER_LABELS } from "../src/classifier/model.js";
+import { TIER_NAMES } from "../src/core/tiers.js";
 
 const { values } = parseArgs({
   options: { options: { type: "string" }, mass: { type: "string" }, tiers: { type: "string" }, folds: { type: "string" } },
@@ -76,7 +76,7 @@ console.log(`${JSON.stringify({ options: overrides, mass: massOverrides, tiers: 
 
 function labels(rows: readonly LabelledExample[], predict: (e: LabelledExample) => { score: number; probabilities: [number, number, number] }): string {
   const c = compareLabels(
-    rows.map((e) => ({ actual: e.label, predicted: TIER_LABELS.indexOf(chooseTier(predict(e), settings).tier) as 0 | 1 | 2, prompt: e.prompt })),
+    rows.map((e) => ({ actual: e.label, predicted: TIER_NAMES.indexOf(chooseTier(predict(e), settings).tier) as 0 | 1 | 2, prompt: e.prompt })),
     { replicates: 200 },
   );
   return `acc ${pct(c.router.estimate)}  low ${pct(c.tooLow.estimate)}  high ${pct(c.tooHigh.estimate)}  (length ${pct(c.length.estimate)}, n ${c.prompts})`;
@@ -86,7 +86,7 @@ if (process.env.TUNE_DUMP) {
   for (const e of f.rows) {
     const p = cv.get(e)!;
     const t = chooseTier(p, settings).tier;
-    if (t !== TIER_LABELS[e.label]) console.log(`${TIER_LABELS[e.label]} -> ${t} (${p.score.toFixed(2)}) | ${e.prompt.slice(0, 150).replace(/\n/g, " ")}`);
+    if (t !== TIER_NAMES[e.label]) console.log(`${TIER_NAMES[e.label]} -> ${t} (${p.score.toFixed(2)}) | ${e.prompt.slice(0, 150).replace(/\n/g, " ")}`);
   }
 }
 if (process.env.TUNE_GRID) {
@@ -96,7 +96,7 @@ if (process.env.TUNE_GRID) {
   const handRows = hand.map((e) => ({ e, p: full.predict(e.prompt) }));
   const stats = (rs: { e: LabelledExample; p: { score: number; probabilities: [number, number, number] } }[], s: TierSettings) => {
     let ok = 0, low = 0, high = 0;
-    for (const r of rs) { const t = TIER_LABELS.indexOf(chooseTier(r.p, s).tier); if (t === r.e.label) ok++; else if (t < r.e.label) low++; else high++; }
+    for (const r of rs) { const t = TIER_NAMES.indexOf(chooseTier(r.p, s).tier); if (t === r.e.label) ok++; else if (t < r.e.label) low++; else high++; }
     return [ok / rs.length, low / rs.length, high / rs.length] as const;
   };
   const lines: [number, string][] = [];

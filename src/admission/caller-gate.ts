@@ -7,7 +7,7 @@
 import { DecisionStage, type CompletionRequest, type Decision, type Principal, type RoutableTier } from "../core/types.js";
 import type { Budgets } from "../budget/index.js";
 import { estimateInputTokens } from "../policy/decide-tier.js";
-import { NAME_OF_TIER } from "../provider/index.js";
+import { NAME_OF_TIER } from "../core/tiers.js";
 import type { RateLimits } from "../ratelimit/index.js";
 import type { RequestGate } from "../router/gate.js";
 

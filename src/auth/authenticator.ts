@@ -7,7 +7,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import type { ApiKeyConfig, AuthConfig } from "../config/index.js";
 import { TierdError } from "../core/errors.js";
 import type { Principal } from "../core/types.js";
-import { TIER_BY_NAME } from "../provider/index.js";
+import { TIER_OF_NAME } from "../core/tiers.js";
 
 export interface Authenticator {
   /** The caller behind an `authorization` header value; throws unauthenticated. */
@@ -58,7 +58,7 @@ function principalOf(key: ApiKeyConfig): Principal {
     keyName: key.name ?? `sha256:${key.sha256.slice(0, 8)}`,
     admin: key.admin,
     endpoints: key.endpoints,
-    maxTier: TIER_BY_NAME[key.max_tier],
+    maxTier: TIER_OF_NAME[key.max_tier],
     budgets: key.budgets,
     onBudgetExceeded: key.on_budget_exceeded,
     ...(key.rate_limit === undefined ? {} : { rateLimit: key.rate_limit }),

@@ -9,7 +9,7 @@
 import { TierdError } from "../core/errors.js";
 import { anyEndpointMatches } from "../core/endpoints.js";
 import type { ClassifyInput, Principal } from "../core/types.js";
-import { NAME_OF_TIER } from "../provider/index.js";
+import { NAME_OF_TIER } from "../core/tiers.js";
 
 export function authorizeRequest<T extends ClassifyInput>(principal: Principal, request: T): T {
   if (!anyEndpointMatches(principal.endpoints, request.endpoint)) {

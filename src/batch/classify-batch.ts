@@ -2,13 +2,14 @@
 // the Classify RPC runs) and summarises: share of prompts per tier, per
 // endpoint, and, when the records carry token counts, the projected cost
 // against sending everything to one tier.
-import { DecisionStage, Tier, type Decision, type RoutableTier } from "../core/types.js";
+import { DecisionStage, type Decision } from "../core/types.js";
 import type { TierDecider } from "../policy/index.js";
 import type { BatchRecord, ParsedRecord } from "./records.js";
+import { NAME_OF_TIER, type TierName } from "../core/tiers.js";
 
 export interface BatchLine {
   id: string;
-  tier?: "nano" | "mid" | "frontier";
+  tier?: TierName;
   score?: number;
   confidence?: number;
   stage?: string;
@@ -19,7 +20,7 @@ export interface BatchLine {
 }
 
 /** Price of one token per tier, in pico-USD: input and output. */
-export type TierPrices = Record<"nano" | "mid" | "frontier", { input: bigint; output: bigint; model: string }>;
+export type TierPrices = Record<TierName, { input: bigint; output: bigint; model: string }>;
 
 export interface BatchSummary {
   prompts: number;
@@ -30,7 +31,7 @@ export interface BatchSummary {
   cost?: {
     pricedPrompts: number;
     routedUsd: number;
-    allUsd: Record<"nano" | "mid" | "frontier", number>;
+    allUsd: Record<TierName, number>;
     savingVsFrontier: number;
     savingVsMid: number;
   };
@@ -47,8 +48,6 @@ export interface ClassifyBatchOptions {
   concurrency?: number;
   signal?: AbortSignal;
 }
-
-const NAME: Record<RoutableTier, "nano" | "mid" | "frontier"> = { [Tier.NANO]: "nano", [Tier.MID]: "mid", [Tier.FRONTIER]: "frontier" };
 
 export async function classifyBatch(options: ClassifyBatchOptions): Promise<BatchSummary> {
   const started = performance.now();
@@ -84,13 +83,13 @@ export async function classifyBatch(options: ClassifyBatchOptions): Promise<Batc
       { signal },
     );
     const chosen = decision.shadow ?? decision;
-    const tier = NAME[chosen.tier];
+    const tier = NAME_OF_TIER[chosen.tier];
     tierCounts[tier]++;
     const byEndpoint = (endpoints[r.endpoint || "(none)"] ??= { nano: 0, mid: 0, frontier: 0 });
     byEndpoint[tier] = (byEndpoint[tier] ?? 0) + 1;
     if (prices !== undefined && r.inputTokens !== undefined) {
       priced++;
-      const cost = (t: "nano" | "mid" | "frontier") => BigInt(r.inputTokens!) * prices[t].input + BigInt(r.outputTokens ?? 0) * prices[t].output;
+      const cost = (t: TierName) => BigInt(r.inputTokens!) * prices[t].input + BigInt(r.outputTokens ?? 0) * prices[t].output;
       routed += cost(tier);
       all.nano += cost("nano");
       all.mid += cost("mid");
@@ -103,7 +102,7 @@ export async function classifyBatch(options: ClassifyBatchOptions): Promise<Batc
       confidence: round(chosen.confidence),
       stage: stageName(chosen.decidedBy),
       reason: chosen.reason,
-      ...(decision.shadow ? { served: NAME[decision.tier] } : {}),
+      ...(decision.shadow ? { served: NAME_OF_TIER[decision.tier] } : {}),
     };
   };
 

@@ -9,7 +9,7 @@
 //  - output: max_output_tokens (always set by the input limits' default) at
 //    the output price; providers stop at max_tokens, reasoning included.
 import type { CompletionRequest } from "../core/types.js";
-import type { ModelPrice } from "../provider/index.js";
+import type { ModelPrice } from "../pricing/index.js";
 
 /** Framing tokens of the chat format (OpenAI cookbook: 3 per message, 3 to prime the reply). */
 const PER_MESSAGE_TOKENS = 3;

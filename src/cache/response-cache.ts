@@ -9,7 +9,7 @@
 // stored under its own model, so it is found by requests decided for that
 // tier, never passed off as the decided tier's model.
 import { FinishReason, ZERO_USAGE, type Completion, type CompletionRequest, type RoutableTier } from "../core/types.js";
-import { costOf, type PriceTable } from "../provider/index.js";
+import { costOf, type PriceTable } from "../pricing/index.js";
 import type { CacheBackend } from "./backend.js";
 import { decodeEntry, encodeEntry } from "./cache-entry.js";
 import { responseKeys } from "./cache-key.js";

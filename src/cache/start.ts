@@ -4,14 +4,15 @@
 import type { CacheConfig, Config } from "../config/index.js";
 import type { MonotonicClock } from "../core/clock.js";
 import type { Logger } from "../core/log.js";
-import { Tier, type RoutableTier } from "../core/types.js";
+import type { RoutableTier } from "../core/types.js";
 import type { DecisionCache } from "../classifier/index.js";
-import type { PriceTable } from "../provider/index.js";
+import type { PriceTable } from "../pricing/index.js";
 import type { CacheBackend, CacheBackendStats } from "./backend.js";
 import { createBackendDecisionCache } from "./decision-store.js";
 import { createMemoryBackend } from "./memory-backend.js";
 import { createRedisBackend } from "./redis-backend.js";
 import { createResponseCache, type ResponseCache, type ResponseCacheStats } from "./response-cache.js";
+import { perTier } from "../core/tiers.js";
 
 export interface RunningCache {
   /** The response cache; undefined when cache.enabled is false. */
@@ -79,11 +80,10 @@ export async function startCache(options: StartCacheOptions): Promise<RunningCac
 
 function tierPolicies(c: CacheConfig) {
   const policy = (t: CacheConfig["tiers"]["nano"]) => ({ enabled: t.enabled, ttlMs: t.ttl_ms });
-  return { [Tier.NANO]: policy(c.tiers.nano), [Tier.MID]: policy(c.tiers.mid), [Tier.FRONTIER]: policy(c.tiers.frontier) };
+  return perTier((name) => policy(c.tiers[name]));
 }
 
 /** Each tier's distinct deployment models, in config order. */
 export function modelsOfTiers(config: Pick<Config, "tiers" | "deployments">): Record<RoutableTier, string[]> {
-  const models = (tier: "nano" | "mid" | "frontier") => [...new Set(config.tiers[tier].deployments.map((name) => config.deployments[name]!.model))];
-  return { [Tier.NANO]: models("nano"), [Tier.MID]: models("mid"), [Tier.FRONTIER]: models("frontier") };
+  return perTier((tier) => [...new Set(config.tiers[tier].deployments.map((name) => config.deployments[name]!.model))]);
 }

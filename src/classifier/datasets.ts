@@ -10,7 +10,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { parseCsv } from "./csv.js";
-import { TIER_LABELS, type TierLabel } from "./model.js";
+import { TIER_NAMES, type TierName } from "../core/tiers.js";
 
 export type DataFormat = "labels" | "routellm" | "mmlu-pro" | "scores";
 
@@ -131,7 +131,7 @@ function exampleOf(format: DataFormat, row: Record<string, unknown>, where: stri
     case "labels": {
       const prompt = promptOf(row, where);
       const tier = String(row.tier ?? "").toLowerCase();
-      const label = TIER_LABELS.indexOf(tier as TierLabel);
+      const label = TIER_NAMES.indexOf(tier as TierName);
       if (label < 0) throw new DatasetError(`${where}: tier must be nano, mid or frontier, got ${JSON.stringify(row.tier)}`);
       // `group` (optional) keeps related prompts, such as one template's, on one side of the split.
       const group = typeof row.group === "string" && row.group !== "" ? row.group : undefined;

@@ -7,7 +7,6 @@ export {
   predictionOf,
   ModelLoadError,
   BUILTIN_MODEL_URL,
-  TIER_LABELS,
   memoryKey,
   MODEL_FORMAT,
   type Calibration,
@@ -16,7 +15,6 @@ export {
   type ModelInfo,
   type ModelParams,
   type Prediction,
-  type TierLabel,
 } from "./model.js";
 export { createLocalClassifier, classifiedText, loadConfiguredModel, configuredModelPath, type LocalClassifier, type LocalVerdict } from "./local-classifier.js";
 export { chooseTier, thresholdTier, settingConflicts, type TierSettings, type TierChoiceResult, type SettingConflict } from "./tier-choice.js";

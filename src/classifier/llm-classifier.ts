@@ -15,6 +15,7 @@ import { TierdError } from "../core/errors.js";
 import type { CallContext, ChatMessage, ClassifyInput, Completion, CompletionRequest } from "../core/types.js";
 import type { CachedVerdict, DecisionCache } from "./decision-cache.js";
 import { classifiedText } from "./local-classifier.js";
+import { TIER_NAMES } from "../core/tiers.js";
 
 /** Calls the nano tier (app.ts passes `(req, ctx) => provider.complete(Tier.NANO, req, ctx)`). */
 export type CompleteFn = (request: CompletionRequest, ctx: CallContext) => Promise<Completion>;
@@ -65,7 +66,7 @@ When unsure between two tiers, choose the higher one.
 Reply with exactly one JSON object and nothing else: {"tier": "nano" | "mid" | "frontier", "confidence": <number from 0 to 1>}`;
 
 const verdictSchema = z.strictObject({
-  tier: z.enum(["nano", "mid", "frontier"]),
+  tier: z.enum(TIER_NAMES),
   confidence: z.number().min(0).max(1),
 });
 

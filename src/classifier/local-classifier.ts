@@ -5,26 +5,27 @@
 // once, so a call in progress finishes on the model it started with.
 import { fileURLToPath } from "node:url";
 import type { ChatMessage } from "../core/types.js";
-import { BUILTIN_MODEL_URL, loadModel, type ComplexityModel, type TierLabel } from "./model.js";
+import { BUILTIN_MODEL_URL, loadModel, type ComplexityModel } from "./model.js";
+import type { TierName } from "../core/tiers.js";
 import { chooseTier, type TierSettings } from "./tier-choice.js";
 
 export type { TierSettings };
 
 export interface LocalVerdict {
   /** The tier after the round-up rule. */
-  tier: TierLabel;
+  tier: TierName;
   /** The tier the thresholds alone gave. */
-  byThresholds: TierLabel;
+  byThresholds: TierName;
   /** Complexity score in [0, 1]. */
   score: number;
   /** Calibrated probability of the tier the thresholds gave. */
   confidence: number;
   probabilities: [number, number, number];
   /** The tier above, when the doubt leans upward (what a tie-breaker chooses between). */
-  doubtUp?: TierLabel;
+  doubtUp?: TierName;
   roundedUp: boolean;
   /** Set when the prompt is one the model remembers (a label the team fed back). */
-  remembered?: TierLabel;
+  remembered?: TierName;
 }
 
 export interface LocalClassifier {

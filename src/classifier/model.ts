@@ -30,9 +30,8 @@ export const MODEL_FORMAT = "tierd-classifier/2";
 /** Files of the first format (one head, optional per-shape calibrations) still load. */
 const MODEL_FORMAT_V1 = "tierd-classifier/1";
 
-/** The three classes, cheapest first; the index is the ordinal label. */
-export const TIER_LABELS = ["nano", "mid", "frontier"] as const;
-export type TierLabel = (typeof TIER_LABELS)[number];
+/** The three classes are the tiers, cheapest first; the index is the ordinal label. */
+import { TIER_NAMES, type TierName } from "../core/tiers.js";
 
 /** How a linear score becomes probabilities. */
 export interface Calibration {
@@ -57,7 +56,7 @@ export interface ModelParams {
   heads: { tier: Float32Array; gain: Float32Array };
   shapes: Record<PromptShape, ShapeScoring>;
   /** Remembered labels: key (see memoryKey) to tier. */
-  memory: ReadonlyMap<string, TierLabel>;
+  memory: ReadonlyMap<string, TierName>;
 }
 
 /** Metadata stored with the weights: where they came from. */
@@ -78,7 +77,7 @@ export interface Prediction {
   /** The prompt's shape (which mix and calibration applied). */
   shape?: PromptShape;
   /** Set when the prompt is one the model remembers: its label, which the probabilities already say. */
-  remembered?: TierLabel;
+  remembered?: TierName;
 }
 
 export interface ComplexityModel {
@@ -115,7 +114,7 @@ export function createComplexityModel(params: ModelParams, info: ModelInfo): Com
     predict(text, messages) {
       const remembered = memory.size === 0 ? undefined : memory.get(memoryKey(text));
       if (remembered !== undefined) {
-        const t = TIER_LABELS.indexOf(remembered);
+        const t = TIER_NAMES.indexOf(remembered);
         const probabilities: [number, number, number] = [t === 0 ? 1 : 0, t === 1 ? 1 : 0, t === 2 ? 1 : 0];
         return { z: NaN, score: t / 2, probabilities, remembered };
       }
@@ -170,7 +169,7 @@ interface ModelFile {
   heads: { tier: SparseWeights; gain: SparseWeights };
   shapes: Record<string, ShapeScoring>;
   /** [key, tier] pairs, sorted by key. */
-  memory: [string, TierLabel][];
+  memory: [string, TierName][];
   info: ModelInfo;
 }
 
@@ -251,10 +250,10 @@ export function parseModel(text: string, source: string): ComplexityModel {
     }
     shapes[shape] = { mix: [s.mix[0], s.mix[1]], cuts: [s.cuts[0], s.cuts[1]], temperature: s.temperature };
   }
-  const memory = new Map<string, TierLabel>();
+  const memory = new Map<string, TierName>();
   if (!Array.isArray(v2.memory)) throw new ModelLoadError(`${source}: memory must be a list of [key, tier] pairs`);
   v2.memory.forEach((entry, i) => {
-    if (!Array.isArray(entry) || typeof entry[0] !== "string" || !/^[0-9a-f]{32}$/.test(entry[0]) || !(TIER_LABELS as readonly string[]).includes(entry[1])) {
+    if (!Array.isArray(entry) || typeof entry[0] !== "string" || !/^[0-9a-f]{32}$/.test(entry[0]) || !(TIER_NAMES as readonly string[]).includes(entry[1])) {
       throw new ModelLoadError(`${source}: memory[${i}] must be [32 hex digits, "nano" | "mid" | "frontier"]`);
     }
     memory.set(entry[0], entry[1]);

@@ -2,8 +2,7 @@
 // thresholds, then "when unsure, round up, never down". One pure function,
 // shared by the decision cascade, `tierd calibrate` and the evaluation, so
 // what is measured is what serves.
-import type { TierLabel } from "./model.js";
-import { TIER_LABELS } from "./model.js";
+import { TIER_NAMES, type TierName } from "../core/tiers.js";
 
 export interface TierSettings {
   /** Score below this: nano. */
@@ -19,17 +18,17 @@ export interface TierSettings {
 }
 
 export interface TierChoiceResult {
-  tier: TierLabel;
+  tier: TierName;
   /** The tier the thresholds gave, before any round-up. */
-  byThresholds: TierLabel;
+  byThresholds: TierName;
   /** Probability of the tier the thresholds gave. */
   confidence: number;
   /** The tier one up, when the choice is unsure with the doubt above it; undefined when it is sure or doubts downward. */
-  doubtUp?: TierLabel;
+  doubtUp?: TierName;
   roundedUp: boolean;
 }
 
-export function thresholdTier(score: number, s: Pick<TierSettings, "nanoBelow" | "frontierAbove">): TierLabel {
+export function thresholdTier(score: number, s: Pick<TierSettings, "nanoBelow" | "frontierAbove">): TierName {
   if (score < s.nanoBelow) return "nano";
   if (score > s.frontierAbove) return "frontier";
   return "mid";
@@ -42,12 +41,12 @@ export function thresholdTier(score: number, s: Pick<TierSettings, "nanoBelow" |
  */
 export function chooseTier(prediction: { score: number; probabilities: readonly [number, number, number] }, s: TierSettings): TierChoiceResult {
   const byThresholds = thresholdTier(prediction.score, s);
-  const t = TIER_LABELS.indexOf(byThresholds);
+  const t = TIER_NAMES.indexOf(byThresholds);
   const p = prediction.probabilities;
   const confidence = p[t]!;
   const above = t === 2 ? 0 : t === 1 ? p[2] : p[1] + p[2];
   const below = t === 0 ? 0 : t === 1 ? p[0] : p[0] + p[1];
-  const doubtUp = t < 2 && above > below ? TIER_LABELS[t + 1] : undefined;
+  const doubtUp = t < 2 && above > below ? TIER_NAMES[t + 1] : undefined;
   const roundedUp = doubtUp !== undefined && confidence < s.ambiguousBelow;
   return { tier: roundedUp ? doubtUp! : byThresholds, byThresholds, confidence, ...(doubtUp === undefined ? {} : { doubtUp }), roundedUp };
 }

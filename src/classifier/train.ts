@@ -11,7 +11,8 @@
 // the sources apart.
 import { createFeatureBuffer, DEFAULT_HASH_BITS, extractFeatures, FEATURE_VERSION, hashKey, PROMPT_SHAPES, type PromptShape } from "./features.js";
 import { mulberry32, shuffleInPlace } from "../core/random.js";
-import { createComplexityModel, memoryKey, predictionOf, sigmoid, TIER_LABELS, type Calibration, type ComplexityModel, type ModelInfo, type ModelParams, type ShapeScoring, type TierLabel } from "./model.js";
+import { createComplexityModel, memoryKey, predictionOf, sigmoid, type Calibration, type ComplexityModel, type ModelInfo, type ModelParams, type ShapeScoring } from "./model.js";
+import { TIER_NAMES, type TierName } from "../core/tiers.js";
 
 export type Head = "tier" | "gain";
 
@@ -171,8 +172,8 @@ export function trainClassifier(options: TrainOptions): TrainResult {
   }
   for (const shape of PROMPT_SHAPES) shapes[shape] ??= shapes.free;
 
-  const memory = new Map<string, TierLabel>();
-  for (const e of examples) if (e.remember) memory.set(memoryKey(e.prompt), TIER_LABELS[e.label]);
+  const memory = new Map<string, TierName>();
+  for (const e of examples) if (e.remember) memory.set(memoryKey(e.prompt), TIER_NAMES[e.label]);
 
   const params: ModelParams = { bits, features: FEATURE_VERSION, heads: { tier: tier.weights, gain: gain.weights }, shapes, memory };
   const info: ModelInfo = {

@@ -9,7 +9,7 @@ import { readDataset, type DataFormat } from "../classifier/datasets.js";
 import { loadConfiguredModel } from "../classifier/local-classifier.js";
 import { ConfigError, loadConfig, type Config } from "../config/index.js";
 import { calibrateThresholds, type CalibrationRow, type OperatingPoint, type ThresholdCalibration } from "../eval/calibrate.js";
-import { countTextTokens } from "../provider/tokens.js";
+import { countTextTokens } from "../pricing/index.js";
 import { tierPricesOf } from "./classify.js";
 
 export const CALIBRATE_USAGE = `usage: tierd calibrate --data FILE [--config FILE] [--target 0.95] [--output-tokens 300] [--format labels|mmlu-pro] [--out FILE]

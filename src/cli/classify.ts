@@ -8,8 +8,10 @@ import { parseArgs } from "node:util";
 import { classifyBatch, parseRecords, type BatchSummary, type TierPrices } from "../batch/index.js";
 import { ConfigError, loadConfig, type Config } from "../config/index.js";
 import { Tier } from "../core/types.js";
+import type { TierName } from "../core/tiers.js";
 import { createConfiguredDecider } from "../policy/index.js";
-import { createPriceTable, createProvider, type Provider } from "../provider/index.js";
+import { createProvider, type Provider } from "../provider/index.js";
+import { createPriceTable } from "../pricing/index.js";
 
 export const CLASSIFY_USAGE = `usage: tierd classify --in FILE [--out FILE] [--config FILE] [--summary-json FILE] [--concurrency N]
 
@@ -113,7 +115,7 @@ export async function classifyCommand(args: string[]): Promise<number> {
 /** The price of each tier's first deployment's model. */
 export function tierPricesOf(config: Config): TierPrices {
   const table = createPriceTable(config);
-  const priceOf = (tier: "nano" | "mid" | "frontier") => {
+  const priceOf = (tier: TierName) => {
     const model = config.deployments[config.tiers[tier].deployments[0]!]!.model;
     const p = table.priceOf(model);
     return { input: p.input, output: p.output, model };

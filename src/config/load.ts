@@ -6,6 +6,7 @@ import { interpolateEnv, type InterpolationProblem } from "./interpolate.js";
 import { EMBEDDED_CONFIG_NAME, EMBEDDED_CONFIG_YAML } from "./defaults.js";
 import { crossCheckRouting } from "./routing-checks.js";
 import { crossCheckTrust } from "./trust-checks.js";
+import { TIER_NAMES } from "../core/tiers.js";
 
 export interface ConfigProblem {
   /** Dotted field path, e.g. `deployments.gpt-4o-mini.timeout_ms`. */
@@ -111,7 +112,7 @@ function formatPath(path: readonly PropertyKey[]): string {
 /** Relations a schema cannot express: references between sections. */
 function crossCheck(config: Config): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  for (const tier of ["nano", "mid", "frontier"] as const) {
+  for (const tier of TIER_NAMES) {
     config.tiers[tier].deployments.forEach((name, i) => {
       if (!(name in config.deployments)) {
         problems.push({

@@ -2,8 +2,8 @@
 // express: orderings and uniqueness.
 import type { Config } from "./schema.js";
 import type { ConfigProblem } from "./load.js";
+import { rankOf } from "../core/tiers.js";
 
-const RANK = { nano: 0, mid: 1, frontier: 2 } as const;
 
 export function crossCheckRouting(config: Pick<Config, "policy" | "classifier">): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
@@ -18,7 +18,7 @@ export function crossCheckRouting(config: Pick<Config, "policy" | "classifier">)
   policy.rules.forEach((rule, i) => {
     if (names.has(rule.name)) problems.push({ path: `policy.rules[${i}].name`, message: `duplicate rule name "${rule.name}"` });
     names.add(rule.name);
-    if (rule.min_tier !== undefined && rule.max_tier !== undefined && RANK[rule.min_tier] > RANK[rule.max_tier]) {
+    if (rule.min_tier !== undefined && rule.max_tier !== undefined && rankOf(rule.min_tier) > rankOf(rule.max_tier)) {
       problems.push({ path: `policy.rules[${i}].min_tier`, message: `${rule.min_tier} is above max_tier ${rule.max_tier}` });
     }
   });

@@ -3,12 +3,13 @@
 // Keys are snake_case as in the file, so what a user reads in YAML is what
 // the code reads too.
 import { z } from "zod";
+import { TIER_NAMES, type TierName } from "../core/tiers.js";
 
 const positiveInt = z.number().int().positive();
 const nonNegativeInt = z.number().int().nonnegative();
 
-export const tierNameSchema = z.enum(["nano", "mid", "frontier"]);
-export type TierName = z.infer<typeof tierNameSchema>;
+export const tierNameSchema = z.enum(TIER_NAMES);
+export type { TierName };
 
 export const capabilitySchema = z.enum(["json", "tools", "vision"]);
 
@@ -51,7 +52,7 @@ export const tierSchema = z.strictObject({
 });
 export type TierConfig = z.infer<typeof tierSchema>;
 
-/** USD per 1M tokens; the source of each default is in provider/pricing.ts. */
+/** USD per 1M tokens; the source of each default is in pricing/prices.ts. */
 export const priceSchema = z.strictObject({
   input: z.number().nonnegative(),
   output: z.number().nonnegative(),

@@ -13,10 +13,9 @@ import {
 
 export { AttemptOutcome, DecisionStage, ErrorClass, FinishReason, RoutingMode, Tier };
 
-/** The three routable tiers, cheapest first. */
-export type RoutableTier = Tier.NANO | Tier.MID | Tier.FRONTIER;
+import type { RoutableTier } from "./tiers.js";
 
-export const TIERS_CHEAPEST_FIRST: readonly RoutableTier[] = [Tier.NANO, Tier.MID, Tier.FRONTIER];
+export { type RoutableTier, TIERS_CHEAPEST_FIRST } from "./tiers.js";
 
 export type Role = "system" | "user" | "assistant" | "tool";
 

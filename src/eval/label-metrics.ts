@@ -1,6 +1,7 @@
 // Metrics for labelled data (one right tier per prompt): accuracy, per-tier
 // precision and recall, the confusion matrix, and the share of "too low"
 // errors, the costly kind (a cheap model's wrong answer reaches the user).
+import { TIER_NAMES } from "../core/tiers.js";
 
 export interface LabelMetrics {
   prompts: number;
@@ -14,7 +15,6 @@ export interface LabelMetrics {
   tooHigh: number;
 }
 
-export const TIER_ORDER = ["nano", "mid", "frontier"] as const;
 
 export function labelMetrics(pairs: readonly { actual: 0 | 1 | 2; predicted: 0 | 1 | 2 }[]): LabelMetrics {
   const confusion = [0, 1, 2].map(() => [0, 0, 0]);
@@ -28,7 +28,7 @@ export function labelMetrics(pairs: readonly { actual: 0 | 1 | 2; predicted: 0 |
     else high++;
   }
   const n = pairs.length;
-  const perTier = TIER_ORDER.map((tier, t) => {
+  const perTier = TIER_NAMES.map((tier, t) => {
     const predictedAs = confusion.reduce((s, row) => s + row[t]!, 0);
     const support = confusion[t]!.reduce((s, v) => s + v, 0);
     return { tier, precision: predictedAs === 0 ? 0 : confusion[t]![t]! / predictedAs, recall: support === 0 ? 0 : confusion[t]![t]! / support, support };

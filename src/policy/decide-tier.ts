@@ -15,11 +15,10 @@ import {
   type ClassifyInput,
   type Decision,
   type DecisionStep,
-  type RoutableTier,
   type TierChoice,
 } from "../core/types.js";
 import type { LlmClassifier } from "../classifier/llm-classifier.js";
-import { TIER_LABELS } from "../classifier/model.js";
+import { clampTierName, NAME_OF_TIER, TIER_NAMES, TIER_OF_NAME } from "../core/tiers.js";
 import type { LocalClassifier } from "../classifier/local-classifier.js";
 import { clamp, evaluateRules, overrideAllowed, policyRules, type Bound } from "./rules.js";
 
@@ -36,7 +35,6 @@ export interface TierDeciderOptions {
   clock?: MonotonicClock;
 }
 
-const TIER_OF: Record<TierName, RoutableTier> = { nano: Tier.NANO, mid: Tier.MID, frontier: Tier.FRONTIER };
 const MODE_OF: Record<Config["mode"], RoutingMode> = {
   enforce: RoutingMode.ENFORCE,
   shadow: RoutingMode.SHADOW,
@@ -67,7 +65,7 @@ export function createTierDecider(options: TierDeciderOptions): TierDecider {
         trace.push(step(DecisionStage.OVERRIDE, choice.tier, 0, 1, "caller asked for this tier", 0));
         return { choice, classifierMs, classifierCost, decisive: trace.length - 1 };
       }
-      trace.push(step(DecisionStage.OVERRIDE, Tier.UNSPECIFIED, 0, 0, `tier_override ${nameOf(input.tierOverride)} refused for plan "${input.caller.plan}" (policy.override_plans); deciding normally`, 0));
+      trace.push(step(DecisionStage.OVERRIDE, Tier.UNSPECIFIED, 0, 0, `tier_override ${NAME_OF_TIER[input.tierOverride]} refused for plan "${input.caller.plan}" (policy.override_plans); deciding normally`, 0));
     }
 
     const rulesStarted = clock();
@@ -76,11 +74,11 @@ export function createTierDecider(options: TierDeciderOptions): TierDecider {
     const ruleStepAt = new Map<string, number>();
     for (const m of evaluation.matches) {
       ruleStepAt.set(m.rule, trace.length);
-      trace.push(step(DecisionStage.RULE, m.effect === "overruled" ? Tier.UNSPECIFIED : TIER_OF[m.tier], 0, 1, m.detail, rulesMs / evaluation.matches.length));
+      trace.push(step(DecisionStage.RULE, m.effect === "overruled" ? Tier.UNSPECIFIED : TIER_OF_NAME[m.tier], 0, 1, m.detail, rulesMs / evaluation.matches.length));
     }
     if (evaluation.fixed !== undefined) {
       const { tier, rule } = evaluation.fixed;
-      return { choice: { tier: TIER_OF[tier], score: 0, confidence: 1, decidedBy: DecisionStage.RULE, reason: `rule ${rule}` }, classifierMs, classifierCost, decisive: ruleStepAt.get(rule)! };
+      return { choice: { tier: TIER_OF_NAME[tier], score: 0, confidence: 1, decidedBy: DecisionStage.RULE, reason: `rule ${rule}` }, classifierMs, classifierCost, decisive: ruleStepAt.get(rule)! };
     }
 
     // The proposal before floors and ceilings, and the step that made it.
@@ -89,7 +87,7 @@ export function createTierDecider(options: TierDeciderOptions): TierDecider {
     const local = config.mode === "rules-only" ? undefined : options.local;
     if (local === undefined) {
       proposal = {
-        tier: TIER_OF[config.default_tier],
+        tier: TIER_OF_NAME[config.default_tier],
         score: 0,
         confidence: 0,
         decidedBy: DecisionStage.DEFAULT,
@@ -105,7 +103,7 @@ export function createTierDecider(options: TierDeciderOptions): TierDecider {
       const p = verdict.probabilities;
       const bounds = `nano < ${local.settings.nanoBelow}, frontier > ${local.settings.frontierAbove}`;
       proposal = {
-        tier: TIER_OF[verdict.byThresholds],
+        tier: TIER_OF_NAME[verdict.byThresholds],
         score: verdict.score,
         confidence: verdict.confidence,
         decidedBy: DecisionStage.LOCAL_CLASSIFIER,
@@ -130,7 +128,7 @@ export function createTierDecider(options: TierDeciderOptions): TierDecider {
       // the neighbour its doubt leans to (upward when it can, by "round up,
       // never down"). A tie-breaker chooses between those two only.
       const own = verdict.byThresholds;
-      const lower = TIER_LABELS[Math.max(0, TIER_LABELS.indexOf(own) - 1)]!;
+      const lower = TIER_NAMES[Math.max(0, TIER_NAMES.indexOf(own) - 1)]!;
       const pair: [TierName, TierName] = verdict.doubtUp !== undefined ? [own, verdict.doubtUp] : own === "nano" ? ["nano", "mid"] : [lower, own];
       let tieBroken = verdict.remembered !== undefined;
       if (!tieBroken && llm !== undefined && verdict.confidence < llmBelow) {
@@ -143,19 +141,19 @@ export function createTierDecider(options: TierDeciderOptions): TierDecider {
         switch (outcome.kind) {
           case "verdict": {
             const { tier, confidence } = outcome.verdict;
-            const chosen = clampName(tier, pair[0], pair[1]);
+            const chosen = clampTierName(tier, pair[0], pair[1]);
             tieBroken = true;
-            proposal = { tier: TIER_OF[chosen], score: verdict.score, confidence, decidedBy: DecisionStage.LLM_CLASSIFIER, reason: `LLM classifier: ${chosen}${chosen === tier ? "" : ` (answered ${tier})`}` };
+            proposal = { tier: TIER_OF_NAME[chosen], score: verdict.score, confidence, decidedBy: DecisionStage.LLM_CLASSIFIER, reason: `LLM classifier: ${chosen}${chosen === tier ? "" : ` (answered ${tier})`}` };
             proposalStep = trace.length;
-            trace.push(step(DecisionStage.LLM_CLASSIFIER, TIER_OF[chosen], verdict.score, confidence, `${tier} (confidence ${confidence}${outcome.cached ? ", cached" : ""})${chosen === tier ? "" : ` -> ${chosen}`}; ${asked}`, llmMs));
+            trace.push(step(DecisionStage.LLM_CLASSIFIER, TIER_OF_NAME[chosen], verdict.score, confidence, `${tier} (confidence ${confidence}${outcome.cached ? ", cached" : ""})${chosen === tier ? "" : ` -> ${chosen}`}; ${asked}`, llmMs));
             break;
           }
           case "malformed":
             // An answer we cannot trust is never a licence to go cheap: the higher of the pair.
             tieBroken = true;
-            proposal = { tier: TIER_OF[pair[1]], score: verdict.score, confidence: 0, decidedBy: DecisionStage.LLM_CLASSIFIER, reason: `LLM classifier answer malformed: ${pair[1]}` };
+            proposal = { tier: TIER_OF_NAME[pair[1]], score: verdict.score, confidence: 0, decidedBy: DecisionStage.LLM_CLASSIFIER, reason: `LLM classifier answer malformed: ${pair[1]}` };
             proposalStep = trace.length;
-            trace.push(step(DecisionStage.LLM_CLASSIFIER, TIER_OF[pair[1]], verdict.score, 0, `malformed answer (${outcome.detail}) -> ${pair[1]}; ${asked}`, llmMs));
+            trace.push(step(DecisionStage.LLM_CLASSIFIER, TIER_OF_NAME[pair[1]], verdict.score, 0, `malformed answer (${outcome.detail}) -> ${pair[1]}; ${asked}`, llmMs));
             break;
           case "failed":
             trace.push(step(DecisionStage.LLM_CLASSIFIER, Tier.UNSPECIFIED, 0, 0, `${outcome.timedOut ? "timed out" : "failed"}: ${outcome.detail}; the local result stands`, llmMs));
@@ -165,13 +163,13 @@ export function createTierDecider(options: TierDeciderOptions): TierDecider {
       }
       if (!tieBroken && verdict.roundedUp) {
         const up = verdict.tier;
-        proposal = { ...proposal, tier: TIER_OF[up], reason: `${proposal.reason}; confidence ${verdict.confidence.toFixed(2)} < ${local.settings.ambiguousBelow}: unsure, rounded up to ${up}` };
-        trace[proposalStep]!.tier = TIER_OF[up];
+        proposal = { ...proposal, tier: TIER_OF_NAME[up], reason: `${proposal.reason}; confidence ${verdict.confidence.toFixed(2)} < ${local.settings.ambiguousBelow}: unsure, rounded up to ${up}` };
+        trace[proposalStep]!.tier = TIER_OF_NAME[up];
         trace[proposalStep]!.detail += `; unsure (confidence < ${local.settings.ambiguousBelow}, doubt leans up): rounded up to ${up}`;
       }
     }
 
-    const clamped = TIER_OF[clamp(nameOf(proposal.tier), evaluation.floor, evaluation.ceiling)];
+    const clamped = TIER_OF_NAME[clamp(NAME_OF_TIER[proposal.tier], evaluation.floor, evaluation.ceiling)];
     if (clamped !== proposal.tier) {
       const bound: Bound = clamped > proposal.tier ? evaluation.floor! : evaluation.ceiling!;
       const choice: TierChoice = { ...proposal, tier: clamped, decidedBy: DecisionStage.RULE, reason: `rule ${bound.rule} (${proposal.reason}, ${clamped > proposal.tier ? "raised" : "capped"} to ${bound.tier})` };
@@ -188,11 +186,11 @@ export function createTierDecider(options: TierDeciderOptions): TierDecider {
       const decision: Decision = { ...choice, classifierLatencyMs: roundMs(classifierMs), mode, trace, inputTokens };
       if (classifierCost > 0n) decision.classifierCostPicoUsd = classifierCost;
       if (config.mode === "shadow") {
-        const served = TIER_OF[config.shadow_tier];
+        const served = TIER_OF_NAME[config.shadow_tier];
         decision.shadow = choice;
         decision.tier = served;
         decision.decidedBy = DecisionStage.MODE;
-        decision.reason = `shadow mode: served by ${config.shadow_tier}; the router chose ${nameOf(choice.tier)}`;
+        decision.reason = `shadow mode: served by ${config.shadow_tier}; the router chose ${NAME_OF_TIER[choice.tier]}`;
         trace.push(step(DecisionStage.MODE, served, 0, 1, decision.reason, 0));
         trace[trace.length - 1]!.decisive = true;
       } else {
@@ -207,15 +205,6 @@ function step(stage: DecisionStage, tier: Tier, score: number, confidence: numbe
   return { stage, tier, score, confidence, detail, latencyMs: roundMs(latencyMs), decisive: false };
 }
 
-/** `tier` moved into [lo, hi]. */
-function clampName(tier: TierName, lo: TierName, hi: TierName): TierName {
-  const i = TIER_LABELS.indexOf(tier);
-  return TIER_LABELS[Math.min(Math.max(i, TIER_LABELS.indexOf(lo)), TIER_LABELS.indexOf(hi))]!;
-}
-
-function nameOf(tier: RoutableTier): TierName {
-  return tier === Tier.NANO ? "nano" : tier === Tier.MID ? "mid" : "frontier";
-}
 
 /**
  * A fast input-size estimate (about four characters a token for English and

@@ -7,9 +7,8 @@
 // intent and neither does a later, more general rule.
 import type { PolicyConfig, RuleConfig, TierName } from "../config/index.js";
 import type { ClassifyInput } from "../core/types.js";
+import { clampTierName, rankOf } from "../core/tiers.js";
 
-const RANK: Readonly<Record<TierName, number>> = { nano: 0, mid: 1, frontier: 2 };
-const NAMES: readonly TierName[] = ["nano", "mid", "frontier"];
 
 /** The rule that set a bound, so a clamped decision can name it. */
 export interface Bound {
@@ -71,13 +70,13 @@ export function evaluateRules(rules: readonly RuleConfig[], input: Pick<Classify
 
 function applyBound(result: RuleEvaluation, rule: RuleConfig, tier: TierName, kind: "floor" | "ceiling", why: string): void {
   const other = kind === "floor" ? result.ceiling : result.floor;
-  const contradicts = other !== undefined && (kind === "floor" ? RANK[tier] > RANK[other.tier] : RANK[tier] < RANK[other.tier]);
+  const contradicts = other !== undefined && (kind === "floor" ? rankOf(tier) > rankOf(other.tier) : rankOf(tier) < rankOf(other.tier));
   if (contradicts) {
     result.matches.push({ rule: rule.name, tier, effect: "overruled", detail: `${why}: ${boundText(kind, tier)}, overruled by earlier rule ${other.rule}` });
     return;
   }
   const current = result[kind];
-  const tighter = current === undefined || (kind === "floor" ? RANK[tier] > RANK[current.tier] : RANK[tier] < RANK[current.tier]);
+  const tighter = current === undefined || (kind === "floor" ? rankOf(tier) > rankOf(current.tier) : rankOf(tier) < rankOf(current.tier));
   if (tighter) result[kind] = { tier, rule: rule.name };
   result.matches.push({ rule: rule.name, tier, effect: kind, detail: `${why}: ${boundText(kind, tier)}` });
 }
@@ -87,16 +86,13 @@ function boundText(kind: "floor" | "ceiling", tier: TierName): string {
 }
 
 function boundNameFor(tier: TierName, result: RuleEvaluation): string {
-  if (result.floor !== undefined && RANK[tier] < RANK[result.floor.tier]) return result.floor.rule;
+  if (result.floor !== undefined && rankOf(tier) < rankOf(result.floor.tier)) return result.floor.rule;
   return result.ceiling?.rule ?? "?";
 }
 
 /** Keeps a tier inside [floor, ceiling]. */
 export function clamp(tier: TierName, floor: Bound | undefined, ceiling: Bound | undefined): TierName {
-  let rank = RANK[tier];
-  if (floor !== undefined) rank = Math.max(rank, RANK[floor.tier]);
-  if (ceiling !== undefined) rank = Math.min(rank, RANK[ceiling.tier]);
-  return NAMES[rank]!;
+  return clampTierName(tier, floor?.tier ?? "nano", ceiling?.tier ?? "frontier");
 }
 
 /** Why the rule matches ("endpoint /x, plan free"), or undefined when it does not. */

@@ -2,7 +2,7 @@
 // estimated, when the provider sent none) and the finish reason.
 import type OpenAI from "openai";
 import { FinishReason, type CompletionRequest, type Usage } from "../core/types.js";
-import { countMessageTokens, countTextTokens } from "./tokens.js";
+import { countMessageTokens, countTextTokens } from "../pricing/index.js";
 
 /** Usage as providers send it, with the cache fields some of them add. */
 export type UpstreamUsage = OpenAI.CompletionUsage & {

@@ -2,19 +2,7 @@
 // form ([{nano: [mid]}, {mid: [frontier]}]); the chain follows it
 // transitively, breadth first, each tier once.
 import type { Config, TierName } from "../config/index.js";
-import { Tier, type RoutableTier } from "../core/types.js";
-
-export const TIER_BY_NAME: Readonly<Record<TierName, RoutableTier>> = {
-  nano: Tier.NANO,
-  mid: Tier.MID,
-  frontier: Tier.FRONTIER,
-};
-
-export const NAME_OF_TIER: Readonly<Record<RoutableTier, TierName>> = {
-  [Tier.NANO]: "nano",
-  [Tier.MID]: "mid",
-  [Tier.FRONTIER]: "frontier",
-};
+import { TIER_OF_NAME, type RoutableTier } from "../core/tiers.js";
 
 export type FallbackMap = ReadonlyMap<RoutableTier, readonly RoutableTier[]>;
 
@@ -22,9 +10,9 @@ export function fallbackMapOf(fallbacks: Config["fallbacks"]): FallbackMap {
   const map = new Map<RoutableTier, RoutableTier[]>();
   for (const entry of fallbacks) {
     for (const [from, targets] of Object.entries(entry) as [TierName, TierName[] | undefined][]) {
-      const list = map.get(TIER_BY_NAME[from]) ?? [];
-      for (const target of targets ?? []) list.push(TIER_BY_NAME[target]);
-      map.set(TIER_BY_NAME[from], list);
+      const list = map.get(TIER_OF_NAME[from]) ?? [];
+      for (const target of targets ?? []) list.push(TIER_OF_NAME[target]);
+      map.set(TIER_OF_NAME[from], list);
     }
   }
   return map;

@@ -1,7 +1,5 @@
 export { createProvider, type CallOptions, type Provider, type ProviderOptions, type ProviderStreamEvent, type ProviderWithCooldown } from "./provider.js";
-export { createPriceTable, costOf, picoToUsd, DEFAULT_PRICES, type ModelPrice, type PriceTable } from "./pricing.js";
-export { fallbackChain, fallbackMapOf, TIER_BY_NAME, NAME_OF_TIER, type FallbackMap } from "./fallback-chain.js";
-export { countMessageTokens, countTextTokens } from "./tokens.js";
+export { fallbackChain, fallbackMapOf, type FallbackMap } from "./fallback-chain.js";
 export { redactSecrets } from "./upstream-error.js";
 export { parseRetryAfter, backoffDelayMs, decideRetry, isRetryable, type RetryDecision } from "./retry-policy.js";
 export { createCooldownTracker, countsTowardCooldown, type CooldownTracker, type Admission } from "./cooldown.js";

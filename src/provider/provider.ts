@@ -19,9 +19,10 @@ import { finishReasonOf, usageOf, type UpstreamUsage } from "./chat-response.js"
 import { createCooldownTracker, type CooldownTracker } from "./cooldown.js";
 import { createDeployments } from "./deployment.js";
 import { orderDeployments } from "./deployment-order.js";
-import { fallbackChain, fallbackMapOf, NAME_OF_TIER } from "./fallback-chain.js";
+import { fallbackChain, fallbackMapOf } from "./fallback-chain.js";
+import { NAME_OF_TIER } from "../core/tiers.js";
 import { createLatencyTracker, type LatencyTracker } from "./latency-tracker.js";
-import { costOf, createPriceTable, type PriceTable } from "./pricing.js";
+import { costOf, createPriceTable, type PriceTable } from "../pricing/index.js";
 import type { SpendGuard, SpendHold } from "./spend-guard.js";
 import { MalformedResponseError, TruncatedStreamError } from "./upstream-error.js";
 

@@ -4,7 +4,7 @@
 // call (SKIPPED + UNSUITABLE).
 import type { DeploymentConfig } from "../config/index.js";
 import type { CompletionRequest } from "../core/types.js";
-import { countMessageTokens, PER_MESSAGE_TOKENS, REPLY_PRIMING_TOKENS } from "./tokens.js";
+import { countMessageTokens, PER_MESSAGE_TOKENS, REPLY_PRIMING_TOKENS } from "../pricing/index.js";
 
 export interface RequestFit {
   /** Undefined when the deployment can serve the request, else why not. */

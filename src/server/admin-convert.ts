@@ -9,11 +9,11 @@ import {
 } from "../../gen/tierd/v1/admin_pb.js";
 import type { TierName } from "../config/index.js";
 import { Tier } from "../core/types.js";
-import { TIER_BY_NAME } from "../provider/index.js";
+import { TIER_OF_NAME } from "../core/tiers.js";
 import type { FeedbackVerdict, TierShare, UsageReport } from "../usage/index.js";
 
 export function tierOf(name: TierName | null): Tier {
-  return name === null ? Tier.UNSPECIFIED : TIER_BY_NAME[name];
+  return name === null ? Tier.UNSPECIFIED : TIER_OF_NAME[name];
 }
 
 export const VERDICT_OF: Partial<Record<ProtoVerdict, FeedbackVerdict>> = {

@@ -5,7 +5,7 @@ import type { ServiceImpl } from "@connectrpc/connect";
 import type { AdminService } from "../../gen/tierd/v1/admin_pb.js";
 import { invalidArgument, TierdError } from "../core/errors.js";
 import { Tier } from "../core/types.js";
-import { NAME_OF_TIER } from "../provider/index.js";
+import { NAME_OF_TIER } from "../core/tiers.js";
 import { buildUsageReport, exportLabels, submitFeedback, type LedgerStore, type UsageLedger } from "../usage/index.js";
 import { tierOf, usageReportToProto, VERDICT_OF, verdictToProto } from "./admin-convert.js";
 

@@ -33,7 +33,7 @@ import type {
   StreamEvent,
   Usage,
 } from "../core/types.js";
-import { picoToUsd } from "../provider/index.js";
+import { picoToUsd } from "../pricing/index.js";
 
 const ROLE_OF: Partial<Record<ProtoRole, ChatMessage["role"]>> = {
   [ProtoRole.SYSTEM]: "system",

@@ -6,7 +6,8 @@
 import { context, SpanKind, SpanStatusCode, trace, type Attributes, type Meter, type Span, type Tracer } from "@opentelemetry/api";
 import type { Config } from "../config/index.js";
 import { AttemptOutcome, DecisionStage, ErrorClass, FinishReason, RoutingMode, type Attempt } from "../core/types.js";
-import { NAME_OF_TIER, picoToUsd } from "../provider/index.js";
+import { picoToUsd } from "../pricing/index.js";
+import { NAME_OF_TIER } from "../core/tiers.js";
 import type { RequestOutcome, RouteObserver } from "../router/index.js";
 import * as sc from "./semconv.js";
 

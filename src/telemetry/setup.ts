@@ -25,7 +25,7 @@ export function telemetryEnabled(env: Readonly<Record<string, string | undefined
 export function startTelemetrySdk(options: { env: Readonly<Record<string, string | undefined>>; log: Logger }): TelemetrySdk | undefined {
   if (!telemetryEnabled(options.env)) return undefined;
   // Loaded only when telemetry is on: the SDK and its exporters are about
-  // 24 MB of resident memory (measured as for the tokenizer, provider/tokens.ts)
+  // 24 MB of resident memory (measured as for the tokenizer, pricing/tokens.ts)
   // that a server without an OTLP endpoint never uses.
   const { NodeSDK } = createRequire(import.meta.url)("@opentelemetry/sdk-node") as typeof SdkNode;
   const sdk = new NodeSDK({

@@ -5,7 +5,8 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { TierName } from "../config/index.js";
 import { AttemptOutcome, DecisionStage, ErrorClass, FinishReason, RoutingMode, Tier, type Attempt, type ChatMessage, type RoutableTier } from "../core/types.js";
-import { costOf, NAME_OF_TIER as NAME_OF, type PriceTable } from "../provider/index.js";
+import { costOf, type PriceTable } from "../pricing/index.js";
+import { NAME_OF_TIER as NAME_OF } from "../core/tiers.js";
 import type { RequestKind, RequestOutcome } from "../router/index.js";
 
 /** "ok" or the gRPC-like error code of the request. */

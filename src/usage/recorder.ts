@@ -2,11 +2,12 @@
 // plain CPU work (a hash and three price multiplications); the write
 // happens later, in the ledger's flusher.
 import type { Config } from "../config/index.js";
-import { Tier, type RoutableTier } from "../core/types.js";
-import type { PriceTable } from "../provider/index.js";
+import type { RoutableTier } from "../core/types.js";
+import type { PriceTable } from "../pricing/index.js";
 import type { RouteObserver } from "../router/index.js";
 import type { UsageLedger } from "./ledger.js";
 import { usageRecordOf, type RecordContext } from "./record.js";
+import { perTier } from "../core/tiers.js";
 
 export interface UsageRecorderOptions {
   ledger: Pick<UsageLedger, "record">;
@@ -32,6 +33,5 @@ export function createUsageRecorder(options: UsageRecorderOptions): RouteObserve
  * if everything went to mid/frontier" prices the same tokens on these.
  */
 export function counterfactualModels(config: Pick<Config, "tiers" | "deployments">): Record<RoutableTier, string> {
-  const first = (tier: "nano" | "mid" | "frontier") => config.deployments[config.tiers[tier].deployments[0]!]!.model;
-  return { [Tier.NANO]: first("nano"), [Tier.MID]: first("mid"), [Tier.FRONTIER]: first("frontier") };
+  return perTier((tier) => config.deployments[config.tiers[tier].deployments[0]!]!.model);
 }

@@ -4,6 +4,7 @@
 // for display only.
 import type { TierName } from "../config/index.js";
 import type { ReportRow } from "./store.js";
+import { TIER_NAMES } from "../core/tiers.js";
 
 export interface UsageReportOptions {
   sinceMs: number;
@@ -146,7 +147,7 @@ export interface UsageReport {
   warnings: ReportWarning[];
 }
 
-const TIERS: readonly TierName[] = ["nano", "mid", "frontier"];
+const TIERS = TIER_NAMES;
 
 interface TierAcc {
   requests: number;

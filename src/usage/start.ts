@@ -2,7 +2,7 @@
 // writer over it and the router observer that feeds it.
 import type { Config } from "../config/index.js";
 import type { Logger } from "../core/log.js";
-import type { PriceTable } from "../provider/index.js";
+import type { PriceTable } from "../pricing/index.js";
 import type { RouteObserver } from "../router/index.js";
 import { createUsageLedger, type UsageLedger } from "./ledger.js";
 import { openLedgerStore } from "./open-store.js";

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { createMemoryBackend, createResponseCache, responseKeys, type CacheBackend, type TierCachePolicy } from "../../src/cache/index.js";
 import { FinishReason, Tier, type Completion, type CompletionRequest, type RoutableTier } from "../../src/core/types.js";
-import { costOf, createPriceTable } from "../../src/provider/index.js";
+import { costOf, createPriceTable } from "../../src/pricing/index.js";
 
 const prices = createPriceTable({ pricing: {}, deployments: {} });
 const MINI = "openai/gpt-4o-mini";

@@ -83,7 +83,7 @@ describe("config loader", () => {
   });
 
   it("refuses to start when a deployment's model has no price", async () => {
-    const { createPriceTable } = await import("../../src/provider/index.js");
+    const { createPriceTable } = await import("../../src/pricing/index.js");
     const config = parseConfig(base.replace("model: openai/gpt-4o-mini", "model: acme/unpriced-9000"), "bad.yaml", {});
     expect(() => createPriceTable(config, "bad.yaml")).toThrow(/deployments\.nano-1\.model: no price for model "acme\/unpriced-9000"/);
     const priced = parseConfig(

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { deploymentSchema } from "../../src/config/index.js";
 import type { CompletionRequest } from "../../src/core/types.js";
-import { countMessageTokens, maxTokensParamOf } from "../../src/provider/index.js";
+import { maxTokensParamOf } from "../../src/provider/index.js";
+import { countMessageTokens } from "../../src/pricing/index.js";
 import { createRequestFit } from "../../src/provider/request-fit.js";
 
 const deployment = (over: Record<string, unknown>) => deploymentSchema.parse({ model: "x/y", base_url: "http://127.0.0.1:1/v1", ...over });

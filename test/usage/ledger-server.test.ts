@@ -171,7 +171,7 @@ for (const backend of LEDGER_BACKENDS) {
         status: "ok",
         cacheHit: false,
       });
-      // gpt-4o-mini, sonnet 4.6 and opus 4.7 list prices (src/provider/pricing.ts), pico-USD per token.
+      // gpt-4o-mini, sonnet 4.6 and opus 4.7 list prices (src/pricing/prices.ts), pico-USD per token.
       const u = res.usage!;
       const fresh = BigInt(u.inputTokens - 4);
       expect(record!.costIfNanoPicoUsd).toBe(res.costPicoUsd);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { costOf, createPriceTable, DEFAULT_PRICES, picoToUsd } from "../../src/provider/index.js";
+import { costOf, createPriceTable, DEFAULT_PRICES, picoToUsd } from "../../src/pricing/index.js";
 
 const table = createPriceTable({ pricing: {}, deployments: {} });
 const usage = (u: Partial<Parameters<typeof costOf>[0]>) => ({
