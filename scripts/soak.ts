@@ -23,7 +23,7 @@ import { Code, ConnectError, createClient, type Client, type Interceptor } from 
 import { createConnectTransport, createGrpcTransport } from "@connectrpc/connect-node";
 import { stringify } from "yaml";
 import { Role, RouterService, Tier } from "../gen/tierd/v1/router_pb.js";
-import { hashApiKey } from "../src/auth/index.js";
+import { hashApiKey } from "../src/callers/index.js";
 import { startFakeUpstream, type Fault } from "../src/testing/fake-upstream.js";
 import { spawnTierd } from "../test/helpers/process.js";
 

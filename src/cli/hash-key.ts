@@ -2,7 +2,7 @@
 // read from standard input, never from the command line (argv shows up in
 // `ps` and shell history); --new makes a fresh key and prints it once.
 import { parseArgs } from "node:util";
-import { hashApiKey, newApiKey } from "../auth/index.js";
+import { hashApiKey, newApiKey } from "../callers/index.js";
 
 export const HASH_KEY_USAGE = `usage: tierd hash-key [--new]
 

@@ -56,7 +56,7 @@ export interface CompletionRequest extends ClassifyInput {
 }
 
 /**
- * A caller as its API key identifies it (src/auth): who it is and what it
+ * A caller as its API key identifies it (src/callers): who it is and what it
  * may do. Absent when authentication is off.
  */
 export interface Principal {

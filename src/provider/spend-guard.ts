@@ -1,7 +1,7 @@
 // The provider's hook for budgets: before every upstream attempt (retries and
 // fallback hops included) the guard holds the attempt's worst-case cost, and
 // the provider settles the hold to what the attempt billed. The provider
-// knows nothing of budgets; src/budget implements the guard.
+// knows nothing of budgets; src/callers/budgets.ts implements the guard.
 import type { TierdError } from "../core/errors.js";
 import type { CompletionRequest, RoutableTier } from "../core/types.js";
 

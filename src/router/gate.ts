@@ -1,7 +1,7 @@
 // What the router asks of a caller's limits, without knowing them: a gate
 // before any work (rate limits), a plan once the tier is decided (a tier cap,
 // a budget that downgrades or refuses, and the options for the provider's
-// walk), and a last word with the tokens used. src/admission implements it.
+// walk), and a last word with the tokens used. src/callers/caller-gate.ts implements it.
 import type { CallContext, ClassifyInput, CompletionRequest, Decision, Usage } from "../core/types.js";
 import type { CallOptions } from "../provider/index.js";
 import type { RequestKind } from "./observer.js";

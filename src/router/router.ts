@@ -35,7 +35,7 @@ export interface RouterOptions {
   observer?: RouteObserver;
   /** Answers repeated requests without an upstream call (cache/). */
   responseCache?: ResponseCache;
-  /** The caller's limits: rate limits, tier cap, budgets (src/admission). */
+  /** The caller's limits: rate limits, tier cap, budgets (src/callers). */
   gate?: RequestGate;
 }
 

@@ -1,10 +1,10 @@
 // Authentication at the edge: every RPC except health checking and
 // reflection needs a known API key, and AdminService an admin key. The
 // caller's principal goes to the handlers through the context values;
-// what it may ask for is checked in the core (src/auth/authorize.ts) once
+// what it may ask for is checked in the core (src/callers/authorize.ts) once
 // the request is decoded.
 import { createContextKey, type Interceptor } from "@connectrpc/connect";
-import { authorizeAdmin, type Authenticator } from "../auth/index.js";
+import { authorizeAdmin, type Authenticator } from "../callers/index.js";
 import type { Principal } from "../core/types.js";
 
 /** The authenticated caller of this RPC; undefined when authentication is off. */

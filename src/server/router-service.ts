@@ -2,9 +2,9 @@
 // by the error interceptor, so handlers only translate.
 import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
 import type { RouterService } from "../../gen/tierd/v1/router_pb.js";
-import { authorizeRequest } from "../auth/index.js";
+import { authorizeRequest } from "../callers/index.js";
 import type { CallContext, ClassifyInput, CompletionRequest } from "../core/types.js";
-import type { InputLimits } from "../limits/index.js";
+import type { InputLimits } from "../callers/index.js";
 import type { Router } from "../router/index.js";
 import { PRINCIPAL } from "./auth-interceptor.js";
 import {

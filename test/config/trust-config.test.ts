@@ -2,7 +2,7 @@
 // and errors that name the field.
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/config/index.js";
-import { hashApiKey } from "../../src/auth/index.js";
+import { hashApiKey } from "../../src/callers/index.js";
 import { problemsOf } from "../helpers/config.js";
 import { baseConfigYaml } from "../helpers/tierd.js";
 

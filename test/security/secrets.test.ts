@@ -21,7 +21,7 @@ import { formatReportTable } from "../../src/cli/format-report.js";
 import { createLogger } from "../../src/core/log.js";
 import { buildUsageReport } from "../../src/usage/index.js";
 import { startFakeUpstream, type FakeUpstream } from "../../src/testing/fake-upstream.js";
-import { authConfigYaml, clientsFor, testKey } from "../auth/keys.js";
+import { authConfigYaml, clientsFor, testKey } from "../callers/keys.js";
 
 const UPSTREAM_CANARY = "canaryUPSTREAM7f3e9a1c5b2d8e4f6a0c";
 const SK_CANARY = "sk-canary-9d8c7b6a5f4e3d2c1b0a";

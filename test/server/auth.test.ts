@@ -10,7 +10,7 @@ import { startTierd, type Tierd } from "../../src/app.js";
 import { ConfigError } from "../../src/config/index.js";
 import { createLogger, silentLogger } from "../../src/core/log.js";
 import { startTestTierd, type TestTierd } from "../helpers/tierd.js";
-import { authConfigYaml, clientsFor, testKey } from "../auth/keys.js";
+import { authConfigYaml, clientsFor, testKey } from "../callers/keys.js";
 import { baseConfigYaml } from "../helpers/tierd.js";
 
 const svc = testKey("tierd_test_svc_0f9a8b7c6d5e4f3a2b1c", "search-svc", { plan: "pro", endpoints: ["/api/search/*"], max_tier: "mid", name: "search-2026" });

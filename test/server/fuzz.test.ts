@@ -11,7 +11,7 @@ import { Code } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Health, HealthCheckResponse_ServingStatus } from "../../gen/grpc/health/v1/health_pb.js";
 import { Role, RouteRequestSchema, RouterService } from "../../gen/tierd/v1/router_pb.js";
-import { authConfigYaml, clientsFor, testKey } from "../auth/keys.js";
+import { authConfigYaml, clientsFor, testKey } from "../callers/keys.js";
 import { startTestTierd, type TestTierd } from "../helpers/tierd.js";
 
 const caller = testKey("tierd_test_fuzz_0123456789abcdef0123", "fuzzer");

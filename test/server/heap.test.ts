@@ -6,7 +6,7 @@ import v8 from "node:v8";
 import vm from "node:vm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Role, RouterService, Tier } from "../../gen/tierd/v1/router_pb.js";
-import { authConfigYaml, clientsFor, testKey } from "../auth/keys.js";
+import { authConfigYaml, clientsFor, testKey } from "../callers/keys.js";
 import { startTestTierd, type TestTierd } from "../helpers/tierd.js";
 
 v8.setFlagsFromString("--expose-gc");

@@ -1,9 +1,13 @@
 // The budget and rate-limit stores the config asks for: in this process, or
 // in Redis shared by every replica.
-import { createMemoryBudgetStore, createRedisBudgetStore, type BudgetStore } from "../budget/index.js";
+import { createMemoryBudgetStore } from "./budget-memory-store.js";
+import { createRedisBudgetStore } from "./budget-redis-store.js";
+import { type BudgetStore } from "./budget-store.js";
 import type { CountersConfig } from "../config/index.js";
-import { createMemoryRateLimitStore, createRedisRateLimitStore, type RateLimitStore } from "../ratelimit/index.js";
-import { connectRedisCounters } from "./redis.js";
+import { createMemoryRateLimitStore } from "./rate-memory-store.js";
+import { createRedisRateLimitStore } from "./rate-redis-store.js";
+import { type RateLimitStore } from "./rate-store.js";
+import { connectRedisCounters } from "./redis-counters.js";
 
 export interface Counters {
   budgets: BudgetStore;

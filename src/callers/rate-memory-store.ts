@@ -1,7 +1,7 @@
 // Token buckets in this process. Levels are refilled lazily from the
 // monotonic clock when a bucket is touched, so idle callers cost nothing.
 import { monotonicNow, type MonotonicClock } from "../core/clock.js";
-import { waitMs, type BucketSpec, type RateLimitStore } from "./store.js";
+import { waitMs, type BucketSpec, type RateLimitStore } from "./rate-store.js";
 
 export interface MemoryRateLimitStoreOptions {
   clock?: MonotonicClock;

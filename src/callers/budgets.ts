@@ -11,8 +11,8 @@ import { TIERS_CHEAPEST_FIRST, type CompletionRequest, type Principal, type Rout
 import { type SpendGuard } from "../provider/index.js";
 import { picoToUsd, type PriceTable } from "../pricing/index.js";
 import { NAME_OF_TIER } from "../core/tiers.js";
-import type { BudgetScope, BudgetStore } from "./store.js";
-import { windowOf, type WindowKind } from "./windows.js";
+import type { BudgetScope, BudgetStore } from "./budget-store.js";
+import { windowOf, type WindowKind } from "./budget-windows.js";
 import { worstCaseCostPico } from "./worst-case.js";
 
 export interface BudgetsOptions {

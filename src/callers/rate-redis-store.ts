@@ -1,8 +1,8 @@
 // Token buckets in Redis, shared by every replica: one hash per bucket
 // (level, at), refilled from Redis's own clock inside a Lua script, so the
 // check and the take are atomic and replicas' clocks never disagree.
-import { luaScript, type RedisCounters } from "../counters/redis.js";
-import { waitMs, type BucketSpec, type RateLimitStore } from "./store.js";
+import { luaScript, type RedisCounters } from "./redis-counters.js";
+import { waitMs, type BucketSpec, type RateLimitStore } from "./rate-store.js";
 
 const REFILL = `
 local t = redis.call('TIME')

@@ -5,10 +5,10 @@
 // with the provider's walk, so fallbacks obey them too. Requests without an
 // authenticated caller (auth off) pass untouched.
 import { DecisionStage, type CompletionRequest, type Decision, type Principal, type RoutableTier } from "../core/types.js";
-import type { Budgets } from "../budget/index.js";
+import type { Budgets } from "./budgets.js";
 import { estimateInputTokens } from "../policy/decide-tier.js";
 import { NAME_OF_TIER } from "../core/tiers.js";
-import type { RateLimits } from "../ratelimit/index.js";
+import type { RateLimits } from "./rate-limits.js";
 import type { RequestGate } from "../router/gate.js";
 
 export interface CallerGateOptions {

@@ -2,8 +2,8 @@
 // settling to the real cost, leases that free a dead attempt's money, and
 // exact arithmetic beyond 2^53 pico-USD.
 import { afterAll, describe, expect, it } from "vitest";
-import type { BudgetScope, BudgetStore } from "../../src/budget/index.js";
-import type { Counters } from "../../src/counters/index.js";
+import type { BudgetScope, BudgetStore } from "../../src/callers/index.js";
+import type { Counters } from "../../src/callers/index.js";
 import { counterBackends } from "./stores.js";
 
 let n = 0;

@@ -6,10 +6,10 @@ import { LimitExceededSchema, LimitKind, RetryInfoSchema } from "../../gen/tierd
 import { Role, RouterService, Tier } from "../../gen/tierd/v1/router_pb.js";
 import { startTierd, type Tierd } from "../../src/app.js";
 import { silentLogger } from "../../src/core/log.js";
-import { createMemoryRateLimitStore } from "../../src/ratelimit/index.js";
+import { createMemoryRateLimitStore } from "../../src/callers/index.js";
 import { startFakeUpstream, type FakeUpstream } from "../../src/testing/fake-upstream.js";
-import { authConfigYaml, clientsFor, testKey } from "../auth/keys.js";
-import { counterBackends } from "../budget/stores.js";
+import { authConfigYaml, clientsFor, testKey } from "./keys.js";
+import { counterBackends } from "./stores.js";
 
 const slow = testKey("tierd_test_slow_aa00bb11cc22dd33ee44", "slow", { rate_limit: "five" });
 const wordy = testKey("tierd_test_wordy_ff55ee44dd33cc22bb11", "wordy", { rate_limit: "tokens" });

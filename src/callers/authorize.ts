@@ -5,7 +5,7 @@
 // "Reaching for a tier": an explicit tier_override above the key's max_tier
 // is PERMISSION_DENIED (the caller asked for something it may not have). A
 // tier the router decided above max_tier is not the caller's doing: it is
-// capped (src/admission), and fallbacks never go above it either.
+// capped (caller-gate.ts), and fallbacks never go above it either.
 import { TierdError } from "../core/errors.js";
 import { anyEndpointMatches } from "../core/endpoints.js";
 import type { ClassifyInput, Principal } from "../core/types.js";

@@ -7,7 +7,7 @@ import type { Config } from "../config/index.js";
 import { TierdError } from "../core/errors.js";
 import type { Logger } from "../core/log.js";
 import type { Principal } from "../core/types.js";
-import type { BucketSpec, BucketTake, RateLimitStore } from "./store.js";
+import type { BucketSpec, BucketTake, RateLimitStore } from "./rate-store.js";
 
 export interface RateLimitsOptions {
   config: Pick<Config, "rate_limits">;

@@ -1,5 +1,5 @@
 // The two counter backends every budget and rate-limit test runs against.
-import { openCounters, type Counters } from "../../src/counters/index.js";
+import { openCounters, type Counters } from "../../src/callers/index.js";
 import { createTestRedisPrefix, REDIS_URL } from "../helpers/redis.js";
 
 export interface CounterBackend {

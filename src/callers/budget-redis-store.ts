@@ -8,10 +8,10 @@
 // to 2^53 (~$9,007 in pico-USD), so the scripts never turn an amount into one
 // number: they split it into a high and a low part of nine digits each and
 // add and compare those, and leave the updates to HINCRBY (exact int64).
-import type { RedisCounters } from "../counters/redis.js";
-import { luaScript } from "../counters/redis.js";
+import type { RedisCounters } from "./redis-counters.js";
+import { luaScript } from "./redis-counters.js";
 import { randomUUID } from "node:crypto";
-import type { BudgetScope, BudgetStore, Reservation } from "./store.js";
+import type { BudgetScope, BudgetStore, Reservation } from "./budget-store.js";
 
 const COMMON = `
 local function split(s)

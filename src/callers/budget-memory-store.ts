@@ -3,7 +3,7 @@
 // scopes is atomic without a lock.
 import { randomUUID } from "node:crypto";
 import { wallNow, type WallClock } from "../core/clock.js";
-import type { BudgetScope, BudgetStore, Reservation } from "./store.js";
+import type { BudgetScope, BudgetStore, Reservation } from "./budget-store.js";
 
 interface Counter {
   spent: bigint;

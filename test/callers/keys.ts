@@ -4,7 +4,7 @@ import type { DescService } from "@bufbuild/protobuf";
 import { createClient, type Client, type Interceptor } from "@connectrpc/connect";
 import { createConnectTransport, createGrpcTransport } from "@connectrpc/connect-node";
 import { stringify } from "yaml";
-import { hashApiKey } from "../../src/auth/index.js";
+import { hashApiKey } from "../../src/callers/index.js";
 import { baseConfigYaml } from "../helpers/tierd.js";
 
 export function bearer(key: string): Interceptor {

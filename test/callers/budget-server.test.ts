@@ -7,10 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LimitExceededSchema, LimitKind, RetryInfoSchema } from "../../gen/tierd/v1/errors_pb.js";
 import { AttemptOutcome, DecisionStage, ErrorClass, Role, RouterService, Tier } from "../../gen/tierd/v1/router_pb.js";
 import { startTierd, type Tierd } from "../../src/app.js";
-import { windowOf } from "../../src/budget/index.js";
+import { windowOf } from "../../src/callers/index.js";
 import { createLogger } from "../../src/core/log.js";
 import { startFakeUpstream, type FakeUpstream } from "../../src/testing/fake-upstream.js";
-import { authConfigYaml, clientsFor, testKey } from "../auth/keys.js";
+import { authConfigYaml, clientsFor, testKey } from "./keys.js";
 import { counterBackends } from "./stores.js";
 
 const LIMIT_PICO = 10_000_000_000n; // $0.01

@@ -1,1 +1,0 @@
-export { createCallerGate, type CallerGateOptions } from "./caller-gate.js";

@@ -1,2 +1,0 @@
-export { openCounters, type Counters } from "./open-counters.js";
-export { connectRedisCounters, luaScript, type ConnectRedisOptions, type LuaScript, type RedisCounters } from "./redis.js";

@@ -1,1 +1,0 @@
-export { createInputLimits, type InputLimits, type InputLimitsOptions } from "./input-limits.js";
