@@ -2,10 +2,11 @@
 // the Classify RPC runs) and summarises: share of prompts per tier, per
 // endpoint, and, when the records carry token counts, the projected cost
 // against sending everything to one tier.
-import { DecisionStage, type Decision } from "../core/types.js";
+import type { Decision } from "../core/types.js";
 import type { TierDecider } from "../policy/index.js";
 import type { BatchRecord, ParsedRecord } from "./records.js";
 import { NAME_OF_TIER, type TierName } from "../core/tiers.js";
+import { stageName } from "../core/decision-stage.js";
 
 export interface BatchLine {
   id: string;
@@ -142,24 +143,6 @@ export async function classifyBatch(options: ClassifyBatchOptions): Promise<Batc
       : {}),
     elapsedMs: performance.now() - started,
   };
-}
-
-export function stageName(stage: DecisionStage): string {
-  switch (stage) {
-    case DecisionStage.OVERRIDE:
-      return "override";
-    case DecisionStage.RULE:
-      return "rule";
-    case DecisionStage.LOCAL_CLASSIFIER:
-      return "local_classifier";
-    case DecisionStage.LLM_CLASSIFIER:
-      return "llm_classifier";
-    case DecisionStage.MODE:
-      return "mode";
-    case DecisionStage.DEFAULT:
-    default:
-      return "default";
-  }
 }
 
 function round(x: number): number {

@@ -1,6 +1,6 @@
-// The default backend: an in-process LRU bounded by bytes, with a TTL per
-// entry. A Map keeps insertion order, so moving an entry to the end on every
-// read makes the first key the least recently used one.
+// The default backend: an in-process LRU (lru-cache) bounded by bytes, with
+// a TTL per entry.
+import { LRUCache } from "lru-cache";
 import { monotonicNow, type MonotonicClock } from "../core/clock.js";
 import type { CacheBackend, CacheBackendStats } from "./backend.js";
 
@@ -18,61 +18,40 @@ export interface MemoryBackendOptions {
  */
 export const ENTRY_OVERHEAD_BYTES = 96;
 
-interface Entry {
-  value: string;
-  expiresAt: number;
-  bytes: number;
-}
-
 export function createMemoryBackend(options: MemoryBackendOptions): CacheBackend {
-  const clock = options.clock ?? monotonicNow;
   const { maxBytes } = options;
   if (!(maxBytes > 0)) throw new Error("memory cache: maxBytes must be positive");
-  const entries = new Map<string, Entry>();
-  let bytes = 0;
+  const clock = options.clock ?? monotonicNow;
   let evictions = 0;
-
-  const remove = (key: string, entry: Entry) => {
-    entries.delete(key);
-    bytes -= entry.bytes;
-  };
-
-  const read = (key: string, now: number): string | undefined => {
-    const entry = entries.get(key);
-    if (entry === undefined) return undefined;
-    if (entry.expiresAt <= now) {
-      remove(key, entry);
-      return undefined;
-    }
-    entries.delete(key);
-    entries.set(key, entry);
-    return entry.value;
-  };
+  const entries = new LRUCache<string, string>({
+    maxSize: maxBytes,
+    // A stale entry is a miss and is dropped when read; no timers.
+    allowStale: false,
+    // Read the clock on every check: the default caches it for 1 ms, which a
+    // test's hand-moved clock would not see.
+    ttlResolution: 0,
+    // Offset by 1 ms because lru-cache reads a start time of 0 as "no TTL", and
+    // a test clock may start at 0. An entry expires once its TTL has passed
+    // (an age equal to the TTL is still fresh).
+    perf: { now: () => clock() + 1 },
+    dispose: (_value, _key, reason) => {
+      if (reason === "evict") evictions++;
+    },
+  });
 
   return {
     location: "memory",
     getMany(keys) {
-      const now = clock();
-      return Promise.resolve(keys.map((key) => read(key, now)));
+      return Promise.resolve(keys.map((key) => entries.get(key)));
     },
     set(key, value, ttlMs) {
-      const size = Buffer.byteLength(key) + Buffer.byteLength(value) + ENTRY_OVERHEAD_BYTES;
-      const old = entries.get(key);
-      if (old !== undefined) remove(key, old);
-      if (size > maxBytes) return Promise.resolve();
-      while (bytes + size > maxBytes) {
-        const [oldestKey, oldest] = entries.entries().next().value as [string, Entry];
-        remove(oldestKey, oldest);
-        evictions++;
-      }
-      entries.set(key, { value, expiresAt: clock() + ttlMs, bytes: size });
-      bytes += size;
+      // Larger than the whole bound: not kept, and the key's old value goes too.
+      entries.set(key, value, { ttl: ttlMs, size: Buffer.byteLength(key) + Buffer.byteLength(value) + ENTRY_OVERHEAD_BYTES });
       return Promise.resolve();
     },
-    stats: (): CacheBackendStats => ({ errors: 0, entries: entries.size, bytes, evictions }),
+    stats: (): CacheBackendStats => ({ errors: 0, entries: entries.size, bytes: entries.calculatedSize, evictions }),
     close() {
       entries.clear();
-      bytes = 0;
       return Promise.resolve();
     },
   };

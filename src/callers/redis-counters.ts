@@ -1,5 +1,6 @@
-// The Redis connection behind budget and rate-limit counters, and Lua
-// scripts run by digest. Commands fail fast while Redis is unreachable
+// The Redis connection behind budget and rate-limit counters, and their Lua
+// scripts, defined as ioredis commands (EVALSHA, and EVAL after a SCRIPT
+// FLUSH or on a fresh server, is ioredis's job). Commands fail fast while Redis is unreachable
 // (no offline queue, one try): a request must not hang on a counter, and
 // the caller of each store decides whether that fails closed or open.
 import { createHash } from "node:crypto";
@@ -9,19 +10,22 @@ export interface RedisCounters {
   readonly redis: Redis;
   /** Prepended to every key (counters.key_prefix). */
   readonly prefix: string;
-  /** Runs a Lua script by SHA-1, loading it on first use or after a SCRIPT FLUSH. */
+  /** Runs a Lua script (by digest; ioredis loads it when the server lacks it). */
   run(script: LuaScript, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown>;
   close(): Promise<void>;
 }
 
 export interface LuaScript {
   source: string;
-  sha1: string;
+  /** The command's name on the connection: unique per source. */
+  name: string;
 }
 
 export function luaScript(source: string): LuaScript {
-  return { source, sha1: createHash("sha1").update(source).digest("hex") };
+  return { source, name: `tierd_${createHash("sha1").update(source).digest("hex").slice(0, 16)}` };
 }
+
+type ScriptCommand = (numberOfKeys: number, ...keysAndArgs: (string | number)[]) => Promise<unknown>;
 
 export interface ConnectRedisOptions {
   url: string;
@@ -50,16 +54,18 @@ export async function connectRedisCounters(options: ConnectRedisOptions): Promis
     redis.disconnect();
     throw err;
   }
+  const defined = new Set<string>();
   return {
     redis,
     prefix: options.keyPrefix,
-    async run(script, keys, args) {
-      try {
-        return await redis.evalsha(script.sha1, keys.length, ...keys, ...args);
-      } catch (err) {
-        if (!(err instanceof Error) || !err.message.startsWith("NOSCRIPT")) throw err;
-        return redis.eval(script.source, keys.length, ...keys, ...args);
+    run(script, keys, args) {
+      if (!defined.has(script.name)) {
+        redis.defineCommand(script.name, { lua: script.source });
+        defined.add(script.name);
       }
+      // defineCommand adds the method at run time; the Redis type cannot know it.
+      const command = (redis as unknown as Record<string, ScriptCommand>)[script.name]!;
+      return command.call(redis, keys.length, ...keys, ...args);
     },
     async close() {
       await redis.quit().catch(() => redis.disconnect());

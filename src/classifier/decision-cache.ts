@@ -1,6 +1,7 @@
 // Where LLM-classifier verdicts are kept, keyed by a hash of what was
 // classified. The interface is async so a shared store (Redis) can back it;
 // the in-memory LRU here is the default.
+import { LRUCache } from "lru-cache";
 import type { TierName } from "../config/index.js";
 
 /** A cached LLM-classifier verdict: plain JSON, so any store can hold it. */
@@ -14,23 +15,14 @@ export interface DecisionCache {
   set(key: string, value: CachedVerdict): Promise<void>;
 }
 
-/** An in-process LRU of at most `maxEntries` verdicts (Map keeps insertion order). */
+/** An in-process LRU (lru-cache) of at most `maxEntries` verdicts; 0 keeps none. */
 export function createMemoryDecisionCache(maxEntries: number): DecisionCache {
-  const entries = new Map<string, CachedVerdict>();
+  if (!(maxEntries > 0)) return { get: () => Promise.resolve(undefined), set: () => Promise.resolve() };
+  const entries = new LRUCache<string, CachedVerdict>({ max: maxEntries });
   return {
-    get(key) {
-      const value = entries.get(key);
-      if (value !== undefined) {
-        entries.delete(key);
-        entries.set(key, value);
-      }
-      return Promise.resolve(value);
-    },
+    get: (key) => Promise.resolve(entries.get(key)),
     set(key, value) {
-      if (maxEntries <= 0) return Promise.resolve();
-      entries.delete(key);
       entries.set(key, value);
-      while (entries.size > maxEntries) entries.delete(entries.keys().next().value as string);
       return Promise.resolve();
     },
   };

@@ -3,6 +3,8 @@ export {
   deploymentSchema,
   retrySchema,
   cooldownSchema,
+  policySchema,
+  usageSchema,
   type Config,
   type DeploymentConfig,
   type TierConfig,

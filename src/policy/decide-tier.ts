@@ -5,7 +5,7 @@
 // otherwise by rounding up (nano -> mid, mid -> frontier), never down. The routing mode decides whether the result is acted on
 // (enforce), only recorded (shadow), or whether classifiers run at all
 // (rules-only). Every stage that ran is in the trace with its output and time.
-import type { Config, TierName } from "../config/index.js";
+import { policySchema, type Config, type TierName } from "../config/index.js";
 import { monotonicNow, roundMs, type MonotonicClock } from "../core/clock.js";
 import {
   DecisionStage,
@@ -46,7 +46,7 @@ export function createTierDecider(options: TierDeciderOptions): TierDecider {
   const { config } = options;
   const mode = MODE_OF[config.mode];
   const rules = config.policy ? policyRules(config.policy) : [];
-  const overridePlans = config.policy ?? { override_plans: ["*"] };
+  const overridePlans = config.policy ?? policySchema.parse({});
   const classifier = config.classifier;
   const llm = classifier?.llm.enabled ? options.llm : undefined;
   const llmBelow = classifier?.llm.confidence_below ?? 0;

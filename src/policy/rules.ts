@@ -6,6 +6,7 @@
 // range the earlier rules set, so a classifier never overrides endpoint
 // intent and neither does a later, more general rule.
 import type { PolicyConfig, RuleConfig, TierName } from "../config/index.js";
+import { endpointMatches } from "../core/endpoints.js";
 import type { ClassifyInput } from "../core/types.js";
 import { clampTierName, rankOf } from "../core/tiers.js";
 
@@ -112,10 +113,6 @@ function matchReason(rule: RuleConfig, input: Pick<ClassifyInput, "endpoint" | "
     parts.push(`${inputTokens} input tokens > ${above}`);
   }
   return `rule ${rule.name} (${parts.join(", ")})`;
-}
-
-function endpointMatches(pattern: string, endpoint: string): boolean {
-  return pattern.endsWith("*") ? endpoint.startsWith(pattern.slice(0, -1)) : pattern === endpoint;
 }
 
 function listOf(value: string | string[]): string[] {

@@ -1,7 +1,7 @@
 export { createRouter, newRequestId, type Router, type RouterOptions } from "./router.js";
 export {
   combineObservers,
-  failureOf,
+  requestFailureOf,
   type RequestFailure,
   type RequestKind,
   type RequestObservation,

@@ -56,7 +56,7 @@ export interface RouteObserver {
 }
 
 /** The stored form of a thrown value: TierdErrors keep their code and message. */
-export function failureOf(err: unknown): RequestFailure {
+export function requestFailureOf(err: unknown): RequestFailure {
   if (isTierdError(err)) return { code: err.code, message: err.message };
   // Anything else is a bug; its message may hold anything, so it stays in the log.
   return { code: "internal", message: "internal error" };

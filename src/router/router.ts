@@ -18,7 +18,7 @@ import { replayCompletion, type ResponseCache } from "../cache/index.js";
 import type { TierDecider } from "../policy/index.js";
 import type { CallOptions, Provider } from "../provider/index.js";
 import type { GateTicket, RequestGate } from "./gate.js";
-import { failureOf, type RequestKind, type RequestObservation, type RequestOutcome, type RouteObserver } from "./observer.js";
+import { requestFailureOf, type RequestKind, type RequestObservation, type RequestOutcome, type RouteObserver } from "./observer.js";
 
 export interface Router {
   classify(input: ClassifyInput, ctx: CallContext): Promise<ClassifyResult>;
@@ -180,7 +180,7 @@ const DEADLINE_SLACK_MS = 100;
 /** Outcome facts of a failed request: attempts and, for a broken stream, what it billed. */
 function failedFacts(err: unknown, decision: Decision | undefined, ctx: CallContext): Omit<RequestOutcome, "kind" | "request" | "startedAt" | "latencyMs"> {
   const partial = isTierdError(err) ? err.streamFailure : undefined;
-  let failure = failureOf(err);
+  let failure = requestFailureOf(err);
   if (failure.code === "canceled" && ctx.deadlineAt !== undefined && Date.now() >= ctx.deadlineAt - DEADLINE_SLACK_MS) {
     failure = { ...failure, code: "deadline_exceeded" };
   }

@@ -1,6 +1,6 @@
 export { createUsageLedger, type UsageLedger, type UsageLedgerOptions, type LedgerStats } from "./ledger.js";
 export { createUsageRecorder, counterfactualModels, type UsageRecorderOptions } from "./recorder.js";
-export { usageRecordOf, promptOf, stageName, type UsageRecord, type AttemptRecord, type RecordContext, type RecordStatus } from "./record.js";
+export { usageRecordOf, promptOf, type UsageRecord, type AttemptRecord, type RecordContext, type RecordStatus } from "./record.js";
 export {
   createLedgerStore,
   type LedgerStore,

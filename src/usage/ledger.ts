@@ -5,6 +5,7 @@
 // batch the database refuses for what a record holds is written record by
 // record instead, and only the refused ones are dropped: one bad record
 // must not hold up every record behind it.
+import { usageSchema } from "../config/index.js";
 import { silentLogger, type Logger } from "../core/log.js";
 import type { UsageRecord } from "./record.js";
 import type { LedgerStore } from "./store.js";
@@ -69,12 +70,15 @@ interface ResolvedOptions {
   dropLogIntervalMs: number;
 }
 
+/** The configured defaults (the schema holds them), for callers that pass fewer options (tests, benchmarks). */
+const CONFIG_DEFAULTS = usageSchema.parse({});
+
 function validateUsageLedgerOptions(o: UsageLedgerOptions): ResolvedOptions {
   const resolved = {
-    batchSize: o.batchSize ?? 200,
-    flushIntervalMs: o.flushIntervalMs ?? 1_000,
-    queueLimit: o.queueLimit ?? 50_000,
-    onQueueFull: o.onQueueFull ?? "drop",
+    batchSize: o.batchSize ?? CONFIG_DEFAULTS.batch_size,
+    flushIntervalMs: o.flushIntervalMs ?? CONFIG_DEFAULTS.flush_interval_ms,
+    queueLimit: o.queueLimit ?? CONFIG_DEFAULTS.queue_limit,
+    onQueueFull: o.onQueueFull ?? CONFIG_DEFAULTS.on_queue_full,
     log: o.log ?? silentLogger,
     retryMinMs: o.retryMinMs ?? 100,
     retryMaxMs: o.retryMaxMs ?? 5_000,

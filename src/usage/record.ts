@@ -4,7 +4,8 @@
 // reads well in any SQL client.
 import { createHash, randomUUID } from "node:crypto";
 import type { TierName } from "../config/index.js";
-import { AttemptOutcome, DecisionStage, ErrorClass, FinishReason, RoutingMode, Tier, type Attempt, type ChatMessage, type RoutableTier } from "../core/types.js";
+import { AttemptOutcome, ErrorClass, FinishReason, RoutingMode, Tier, type Attempt, type ChatMessage, type RoutableTier } from "../core/types.js";
+import { stageName } from "../core/decision-stage.js";
 import { costOf, type PriceTable } from "../pricing/index.js";
 import { NAME_OF_TIER as NAME_OF } from "../core/tiers.js";
 import type { RequestKind, RequestOutcome } from "../router/index.js";
@@ -164,10 +165,6 @@ function attemptRecordOf(a: Attempt): AttemptRecord {
     httpStatus: a.httpStatus,
     startedAtMs: Math.floor(a.startedAt),
   };
-}
-
-export function stageName(stage: DecisionStage): string {
-  return lower(DecisionStage[stage]);
 }
 
 function lower(name: string | undefined): string {

@@ -5,6 +5,7 @@
 import type { TierName } from "../config/index.js";
 import type { ReportRow } from "./store.js";
 import { TIER_NAMES } from "../core/tiers.js";
+import { roundMs } from "../core/clock.js";
 
 export interface UsageReportOptions {
   sinceMs: number;
@@ -290,7 +291,7 @@ export function createUsageReportBuilder(options: UsageReportOptions): UsageRepo
         const mid = ownMid ?? globalMid;
         if (nano === null || mid === null) continue;
         const classifier = percentile(e.classifier.sort((a, b) => a - b), 0.5) ?? 0;
-        const marginMs = round3(classifier + nano - mid);
+        const marginMs = roundMs(classifier + nano - mid);
         breakEven.push({
           endpoint,
           nanoRequests: e.nanoUpstream.length,
@@ -380,10 +381,6 @@ function ratio(part: number, whole: number): number {
 function ratioBig(part: bigint, whole: bigint): number {
   if (whole === 0n) return 0;
   return Number((part * 1_000_000_000n) / whole) / 1e9;
-}
-
-function round3(ms: number): number {
-  return Math.round(ms * 1000) / 1000;
 }
 
 function pct(share: number): string {

@@ -58,7 +58,7 @@ describe("memory cache backend", () => {
     const cache = createMemoryBackend({ maxBytes: 10_000, clock });
     await cache.set("short", "s", 1_000);
     await cache.set("long", "l", 5_000);
-    advance(999);
+    advance(1_000);
     expect(await cache.getMany(["short", "long"])).toEqual(["s", "l"]);
     advance(1);
     expect(await cache.getMany(["short", "long"])).toEqual([undefined, "l"]);

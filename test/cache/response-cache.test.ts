@@ -143,7 +143,7 @@ describe("response cache rules", () => {
     cache.store(req, answer(MINI, Tier.NANO));
     advance(999);
     expect(await cache.lookup(Tier.NANO, req)).toBeDefined();
-    advance(1);
+    advance(2);
     expect(await cache.lookup(Tier.NANO, req)).toBeUndefined();
   });
 
