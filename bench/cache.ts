@@ -27,7 +27,7 @@ import { Role, RouterService } from "../gen/tierd/v1/router_pb.js";
 import { startTierd } from "../src/app.js";
 import { silentLogger } from "../src/core/log.js";
 import type { CompletionRequest } from "../src/core/types.js";
-import { startFakeUpstream } from "../src/testing/fake-upstream.js";
+import { startFakeUpstream } from "../src/demo/fake-upstream.js";
 
 const { values } = parseArgs({
   options: { rounds: { type: "string", default: "5" }, requests: { type: "string", default: "2000" }, redis: { type: "string" }, json: { type: "string" } },

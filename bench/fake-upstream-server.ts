@@ -8,7 +8,7 @@
 // {"type":"stats"} with {"type":"stats","requests":N,"openRequests":N} so the
 // benchmark can check that every request a gateway answered reached it.
 import { parseArgs } from "node:util";
-import { startFakeUpstream } from "../src/testing/fake-upstream.js";
+import { startFakeUpstream } from "../src/demo/fake-upstream.js";
 
 const { values } = parseArgs({
   options: {

@@ -21,7 +21,7 @@ import { silentLogger } from "../src/core/log.js";
 import { AttemptOutcome, DecisionStage, ErrorClass, FinishReason, RoutingMode } from "../src/core/types.js";
 import { createPriceTable } from "../src/pricing/index.js";
 import type { RequestOutcome } from "../src/router/index.js";
-import { startFakeUpstream } from "../src/testing/fake-upstream.js";
+import { startFakeUpstream } from "../src/demo/fake-upstream.js";
 import { buildUsageReport, createUsageLedger, openLedgerStore, usageRecordOf, type UsageRecord } from "../src/usage/index.js";
 
 const { values } = parseArgs({ options: { postgres: { type: "string" } } });

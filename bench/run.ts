@@ -1,7 +1,7 @@
 // `npm run bench`: tierd's overhead, throughput, streaming and memory, side
 // by side with the direct call to the upstream and with a peer gateway, in
 // one run. Every server is a process of its own on 127.0.0.1; see the
-// README's "Benchmark" section for the method.
+// docs/benchmark.md for the method.
 //
 //   npm run bench                     # full: ~25 minutes, writes bench/results/latest.json
 //   npm run bench -- --quick          # smoke run: about a minute, writes bench/results/quick.json

@@ -11,8 +11,12 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
+import { syncGen } from "../clients/ts/scripts/sync-gen.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
+// The client package compiles against a copy of gen/ (not committed); the
+// repository's tests import the client from source, so make it here too.
+syncGen();
 let tsc;
 try {
   tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");

@@ -24,7 +24,7 @@ import { createConnectTransport, createGrpcTransport } from "@connectrpc/connect
 import { stringify } from "yaml";
 import { Role, RouterService, Tier } from "../gen/tierd/v1/router_pb.js";
 import { hashApiKey } from "../src/callers/index.js";
-import { startFakeUpstream, type Fault } from "../src/testing/fake-upstream.js";
+import { startFakeUpstream, type Fault } from "../src/demo/fake-upstream.js";
 import { spawnTierd } from "../test/helpers/process.js";
 
 const { values: args } = parseArgs({
@@ -62,7 +62,7 @@ const CALLERS = {
 } as const;
 type CallerName = keyof typeof CALLERS;
 
-/** Upstream faults, each a class of failure (README "What each upstream failure does"). */
+/** Upstream faults, each a class of failure (docs/configuration.md, "What each upstream failure does"). */
 const FAULTS: { name: string; fault: Fault & { model?: string }; stream?: boolean }[] = [
   { name: "429", fault: { status: 429, retryAfterMs: 20 } },
   { name: "429 long retry-after on nano", fault: { status: 429, retryAfter: 30, model: "openai/gpt-4o-mini" } },

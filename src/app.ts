@@ -1,39 +1,30 @@
 // The composition root: configuration in, a running tierd out. Everything
 // that needs wiring (provider, decider, router, server) is built here and
-// only here; the modules themselves take what they need as arguments.
+// only here; the modules themselves take what they need as arguments. Read
+// `assemble` top to bottom: each step is one part, and each part that holds
+// something open goes on one resource stack, which both a failed start and
+// `close()` unwind.
 import { setMaxListeners } from "node:events";
-import type { DescFile } from "@bufbuild/protobuf";
-import type { ConnectRouter, Interceptor } from "@connectrpc/connect";
+import type { Interceptor } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
-import { file_grpc_health_v1_health, Health, HealthCheckResponse_ServingStatus } from "../gen/grpc/health/v1/health_pb.js";
-import { file_grpc_reflection_v1_reflection } from "../gen/grpc/reflection/v1/reflection_pb.js";
-import { file_grpc_reflection_v1alpha_reflection } from "../gen/grpc/reflection/v1alpha/reflection_pb.js";
-import { AdminService, file_tierd_v1_admin } from "../gen/tierd/v1/admin_pb.js";
-import { file_tierd_v1_errors } from "../gen/tierd/v1/errors_pb.js";
-import { file_tierd_v1_router, RouterService } from "../gen/tierd/v1/router_pb.js";
+import { HealthCheckResponse_ServingStatus } from "../gen/grpc/health/v1/health_pb.js";
 import { startCache, type RunningCache } from "./cache/index.js";
-import { createCallerGate } from "./callers/index.js";
-import { authProblemsAt, createAuthenticator } from "./callers/index.js";
-import { createBudgets } from "./callers/index.js";
+import { authProblemsAt, createAuthenticator, createBudgets, createCallerGate, createInputLimits, createRateLimits, openCounters, type Counters } from "./callers/index.js";
 import { ConfigError, EMBEDDED_CONFIG_NAME, loadConfig, parseConfig, type Config } from "./config/index.js";
 import { createLogger, type Logger } from "./core/log.js";
-import { openCounters, type Counters } from "./callers/index.js";
-import { createInputLimits } from "./callers/index.js";
-import { createConfiguredDecider, type ReloadResult } from "./policy/index.js";
+import { createResourceStack, type ResourceStack } from "./core/resource-stack.js";
 import { Tier } from "./core/types.js";
+import { startFakeUpstream, type FakeUpstream } from "./demo/fake-upstream.js";
+import { createConfiguredDecider, type ReloadResult } from "./policy/index.js";
 import { createProvider, type Provider } from "./provider/index.js";
-import { createRateLimits } from "./callers/index.js";
 import { combineObservers, createRouter, newRequestId, type RouteObserver, type Router } from "./router/index.js";
-import { adminServiceImpl } from "./server/admin-service.js";
 import { authInterceptor } from "./server/auth-interceptor.js";
 import { errorMappingInterceptor } from "./server/errors.js";
-import { createHealthState, healthServiceImpl, type HealthState } from "./server/health.js";
-import { listenHttp, type RunningHttpServer } from "./server/http-server.js";
-import { createReflectionIndex, registerReflection } from "./server/reflection.js";
-import { routerServiceImpl } from "./server/router-service.js";
+import { createHealthState, type HealthState } from "./server/health.js";
+import { listenHttp } from "./server/http-server.js";
+import { ADMIN_SERVICES, OPEN_SERVICES, SERVED_SERVICES, tierdRoutes } from "./server/routes.js";
 import { unimplementedFallback } from "./server/unimplemented.js";
-import { startTelemetry, type TelemetryProviders } from "./telemetry/index.js";
-import { startFakeUpstream, type FakeUpstream } from "./testing/fake-upstream.js";
+import { startTelemetry, type RunningTelemetry, type TelemetryProviders } from "./telemetry/index.js";
 import { startUsageLedger, type RunningLedger } from "./usage/index.js";
 
 export interface StartOptions {
@@ -78,48 +69,23 @@ export interface Tierd {
    * call this.
    */
   reloadClassifier(): ReloadResult;
-  /** Graceful stop: NOT_SERVING, drain for the grace period, then close. */
+  /** Graceful stop: NOT_SERVING, drain for the grace period, then close what start-up opened, in reverse. */
   close(graceMs?: number): Promise<void>;
 }
 
-/** Files served by reflection: the API and the protocols around it. */
-const SERVED_FILES: DescFile[] = [
-  file_tierd_v1_router,
-  file_tierd_v1_admin,
-  file_tierd_v1_errors,
-  file_grpc_health_v1_health,
-  file_grpc_reflection_v1_reflection,
-  file_grpc_reflection_v1alpha_reflection,
-];
-
 export async function startTierd(options: StartOptions = {}): Promise<Tierd> {
-  // What start-up has opened so far, closed in reverse if a later step fails.
-  const opened: (() => Promise<unknown>)[] = [];
+  const resources = createResourceStack();
   try {
-    return await assemble(options, opened);
+    return await assemble(options, resources);
   } catch (err) {
-    for (const close of opened.reverse()) await close().catch(() => undefined);
+    await resources.closeAll(0);
     throw err;
   }
 }
 
-async function assemble(options: StartOptions, opened: (() => Promise<unknown>)[]): Promise<Tierd> {
+async function assemble(options: StartOptions, resources: ResourceStack): Promise<Tierd> {
   const env = options.env ?? process.env;
-  const embedded = options.config === undefined && options.configPath === undefined && options.configText === undefined;
-  let demoUpstream: FakeUpstream | undefined;
-  let configEnv = env;
-  if (embedded && !env.TIERD_BASE_URL) {
-    const demo = await startFakeUpstream({ record: false });
-    demoUpstream = demo;
-    opened.push(() => demo.close());
-    configEnv = { ...env, TIERD_BASE_URL: demoUpstream.url };
-  }
-  const config: Config =
-    options.config ??
-    (options.configText !== undefined
-      ? parseConfig(options.configText, options.configSource ?? "<config text>", configEnv)
-      : loadConfig({ ...(options.configPath === undefined ? {} : { path: options.configPath }), env: configEnv }));
-  const source = options.configPath ?? options.configSource ?? EMBEDDED_CONFIG_NAME;
+  const { config, source, demoUpstream } = await configOf(options, env, resources);
   const host = options.host ?? config.server.host;
   const authProblems = authProblemsAt(config.auth, host);
   if (authProblems.length > 0) throw new ConfigError(source, authProblems);
@@ -130,11 +96,15 @@ async function assemble(options: StartOptions, opened: (() => Promise<unknown>)[
       { demo_upstream: demoUpstream.url },
     );
   }
+  // Telemetry first, so it is closed last: spans of the final requests and
+  // the ledger's last flush are still exported.
+  const telemetry = startTelemetry({ env, log, config, ...(options.telemetry === undefined ? {} : { providers: options.telemetry }) });
+  if (telemetry !== undefined) resources.push("telemetry", () => telemetry.shutdown());
 
   const provider = createProvider({ config, configSource: source });
-  opened.push(() => provider.close());
+  resources.push("provider", () => provider.close());
   const cache = await startCache({ config, prices: provider.prices, log });
-  opened.push(() => cache.close());
+  resources.push("cache", () => cache.close());
   const decider = createConfiguredDecider({
     config,
     complete: (req, ctx) => provider.complete(Tier.NANO, req, ctx, { withinTier: true }),
@@ -146,30 +116,13 @@ async function assemble(options: StartOptions, opened: (() => Promise<unknown>)[
     log.info("classifier reloaded", { model: result.model, trained_at: result.modelInfo.trainedAt ?? "", remembered: result.modelInfo.remembered ?? 0, ...(result.examples ? { examples: result.examples } : {}) });
     return result;
   };
-  let usage: RunningLedger | undefined;
-  try {
-    usage = config.usage.enabled ? await startUsageLedger({ config, prices: provider.prices, log }) : undefined;
-  } catch (err) {
-    throw new ConfigError(source, [
-      { path: "usage.database_url", message: `cannot open the usage ledger (${reasonOf(err)}); fix the URL or set usage.enabled: false` },
-    ]);
-  }
-  if (usage !== undefined) {
-    const ledger = usage;
-    opened.push(() => ledger.close(0));
-  }
-  // Budgets and rate limits belong to authenticated callers: no counters without auth.
-  let counters: Counters | undefined;
-  try {
-    counters = config.auth.enabled ? await openCounters(config.counters) : undefined;
-  } catch (err) {
-    throw new ConfigError(source, [{ path: "counters.redis_url", message: `cannot reach the counters store (${reasonOf(err)}); fix the URL or use counters.store: memory` }]);
-  }
+  const usage = await ledgerOf(config, provider, log, source);
+  if (usage !== undefined) resources.push("usage ledger", (graceMs) => usage.close(graceMs));
+  const counters = await countersOf(config, source);
   if (counters !== undefined) {
-    const openedCounters = counters;
-    opened.push(() => openedCounters.close());
+    resources.push("counters", () => counters.close());
+    log.info("budget and rate-limit counters", { store: counters.location });
   }
-  if (counters !== undefined) log.info("budget and rate-limit counters", { store: counters.location });
   const gate =
     counters === undefined
       ? undefined
@@ -177,57 +130,27 @@ async function assemble(options: StartOptions, opened: (() => Promise<unknown>)[
           rateLimits: createRateLimits({ config, store: counters.rateLimits, log }),
           budgets: createBudgets({ config, prices: provider.prices, store: counters.budgets, log }),
         });
-  const telemetry = startTelemetry({ env, log, config, ...(options.telemetry === undefined ? {} : { providers: options.telemetry }) });
-  if (telemetry !== undefined) opened.push(() => telemetry.shutdown());
-  if (telemetry !== undefined && usage !== undefined) telemetry.observeLedger(() => usage.ledger.stats());
-  if (telemetry !== undefined && cache.responses !== undefined) telemetry.observeCache(() => cache.stats());
-  const observers: RouteObserver[] = [...(usage === undefined ? [] : [usage.observer]), ...(telemetry === undefined ? [] : [telemetry.observer])];
-  const observer = combineObservers(observers, (err) => log.error("request observer failed", { error: err instanceof Error ? err.message : String(err) }));
+
   const router = createRouter({
     decider,
     provider,
-    ...(observer === undefined ? {} : { observer }),
+    ...observerOf(log, usage, telemetry, cache),
     ...(cache.responses === undefined ? {} : { responseCache: cache.responses }),
     ...(gate === undefined ? {} : { gate }),
   });
-  const health = createHealthState([RouterService.typeName, AdminService.typeName, Health.typeName]);
+  const health = createHealthState(SERVED_SERVICES);
   const shutdown = new AbortController();
   // Every in-flight call's handler context listens on this signal; the
   // default limit of 10 listeners would warn under any real concurrency.
   setMaxListeners(0, shutdown.signal);
-  // Tracing outermost, so RPC spans see the status the caller gets.
-  // Authentication inside the error mapping, so a refused key is a proper
-  // UNAUTHENTICATED and its RPC span says so.
-  const interceptors: Interceptor[] = [
-    ...(telemetry === undefined ? [] : [telemetry.interceptor]),
-    errorMappingInterceptor(log),
-    ...(config.auth.enabled
-      ? [
-          authInterceptor({
-            authenticator: createAuthenticator({ auth: config.auth }),
-            openServices: [Health.typeName, "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection"],
-            adminServices: [AdminService.typeName],
-          }),
-        ]
-      : []),
-  ];
-  const reflection = createReflectionIndex(SERVED_FILES, [
-    RouterService.typeName,
-    AdminService.typeName,
-    Health.typeName,
-    "grpc.reflection.v1.ServerReflection",
-    "grpc.reflection.v1alpha.ServerReflection",
-  ]);
-
-  const routes = (r: ConnectRouter) => {
-    r.service(RouterService, routerServiceImpl(router, { newRequestId, limits: createInputLimits({ limits: config.limits }) }));
-    r.service(AdminService, adminServiceImpl({ store: usage?.store, ledger: usage?.ledger, maxFrontierShare: config.usage.max_frontier_share, reloadClassifier }));
-    r.service(Health, healthServiceImpl(health));
-    registerReflection(r, reflection);
-  };
   const handler = connectNodeAdapter({
-    routes,
-    interceptors,
+    routes: tierdRoutes({
+      router,
+      routerOptions: { newRequestId, limits: createInputLimits({ limits: config.limits }) },
+      admin: { store: usage?.store, ledger: usage?.ledger, maxFrontierShare: config.usage.max_frontier_share, reloadClassifier },
+      health,
+    }),
+    interceptors: interceptorsOf(config, log, telemetry),
     fallback: unimplementedFallback,
     // A typo in a JSON request (an unknown field or enum name such as
     // "TIER_GIGANTIC") is an InvalidArgument, not a silently ignored field.
@@ -237,7 +160,7 @@ async function assemble(options: StartOptions, opened: (() => Promise<unknown>)[
     shutdownSignal: shutdown.signal,
   });
 
-  const server: RunningHttpServer = await listenHttp({ host, port: options.port ?? config.server.port, handler, log });
+  const server = await listenHttp({ host, port: options.port ?? config.server.port, handler, log });
   if (config.auth.enabled) {
     log.info("authentication on", { keys: config.auth.keys.length, revoked: config.auth.revoked.length });
   } else {
@@ -268,18 +191,83 @@ async function assemble(options: StartOptions, opened: (() => Promise<unknown>)[
           shutdown.abort();
         });
         // After the drain: requests finished (or cancelled) during the grace
-        // period have queued their records, and this writes them all.
-        await usage?.close(Math.max(5_000, graceMs));
-        await cache.close();
-        await counters?.close();
-        await provider.close();
-        await demoUpstream?.close();
-        await telemetry?.shutdown();
+        // period have queued their records; the ledger gets at least 5 s to
+        // write them all.
+        await resources.closeAll(Math.max(5_000, graceMs), (name, err) => log.error("closing failed", { resource: name, error: reasonOf(err) }));
         log.info("tierd stopped");
       })();
       return closing;
     },
   };
+}
+
+/**
+ * The configuration and where it came from. The embedded default config
+ * with no TIERD_BASE_URL runs in demo mode: a simulated upstream on loopback
+ * answers, so the quick start works on a machine with no provider keys.
+ */
+async function configOf(options: StartOptions, env: Readonly<Record<string, string | undefined>>, resources: ResourceStack) {
+  const embedded = options.config === undefined && options.configPath === undefined && options.configText === undefined;
+  let demoUpstream: FakeUpstream | undefined;
+  let configEnv = env;
+  if (embedded && !env.TIERD_BASE_URL) {
+    const demo = await startFakeUpstream({ record: false });
+    demoUpstream = demo;
+    resources.push("demo upstream", () => demo.close());
+    configEnv = { ...env, TIERD_BASE_URL: demo.url };
+  }
+  const config: Config =
+    options.config ??
+    (options.configText !== undefined
+      ? parseConfig(options.configText, options.configSource ?? "<config text>", configEnv)
+      : loadConfig({ ...(options.configPath === undefined ? {} : { path: options.configPath }), env: configEnv }));
+  const source = options.configPath ?? options.configSource ?? EMBEDDED_CONFIG_NAME;
+  return { config, source, demoUpstream };
+}
+
+async function ledgerOf(config: Config, provider: Provider, log: Logger, source: string): Promise<RunningLedger | undefined> {
+  if (!config.usage.enabled) return undefined;
+  try {
+    return await startUsageLedger({ config, prices: provider.prices, log });
+  } catch (err) {
+    throw new ConfigError(source, [
+      { path: "usage.database_url", message: `cannot open the usage ledger (${reasonOf(err)}); fix the URL or set usage.enabled: false` },
+    ]);
+  }
+}
+
+/** Budgets and rate limits belong to authenticated callers: no counters without auth. */
+async function countersOf(config: Config, source: string): Promise<Counters | undefined> {
+  if (!config.auth.enabled) return undefined;
+  try {
+    return await openCounters(config.counters);
+  } catch (err) {
+    throw new ConfigError(source, [{ path: "counters.redis_url", message: `cannot reach the counters store (${reasonOf(err)}); fix the URL or use counters.store: memory` }]);
+  }
+}
+
+/** What watches every request: the ledger and telemetry. */
+function observerOf(log: Logger, usage: RunningLedger | undefined, telemetry: RunningTelemetry | undefined, cache: RunningCache): { observer?: RouteObserver } {
+  if (telemetry !== undefined && usage !== undefined) telemetry.observeLedger(() => usage.ledger.stats());
+  if (telemetry !== undefined && cache.responses !== undefined) telemetry.observeCache(() => cache.stats());
+  const observers: RouteObserver[] = [...(usage === undefined ? [] : [usage.observer]), ...(telemetry === undefined ? [] : [telemetry.observer])];
+  const observer = combineObservers(observers, (err) => log.error("request observer failed", { error: reasonOf(err) }));
+  return observer === undefined ? {} : { observer };
+}
+
+/**
+ * Tracing outermost, so RPC spans see the status the caller gets.
+ * Authentication inside the error mapping, so a refused key is a proper
+ * UNAUTHENTICATED and its RPC span says so.
+ */
+function interceptorsOf(config: Config, log: Logger, telemetry: RunningTelemetry | undefined): Interceptor[] {
+  return [
+    ...(telemetry === undefined ? [] : [telemetry.interceptor]),
+    errorMappingInterceptor(log),
+    ...(config.auth.enabled
+      ? [authInterceptor({ authenticator: createAuthenticator({ auth: config.auth }), openServices: OPEN_SERVICES, adminServices: ADMIN_SERVICES })]
+      : []),
+  ];
 }
 
 function reasonOf(err: unknown): string {

@@ -1,7 +1,8 @@
 // The shape of src/: the README's module map names every folder (and only
 // those), folders import each other without cycles, and only the edge
 // (server/, telemetry/, the composition root) touches Connect or the
-// OpenTelemetry SDK.
+// OpenTelemetry SDK. And the README stays short, its links into docs/
+// resolving.
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, normalize, relative, sep } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -103,5 +104,37 @@ describe("layout of src/", () => {
         specifiers(readFileSync(file, "utf8")).some((s) => s.startsWith("@connectrpc/") || (s.startsWith("@opentelemetry/") && s !== "@opentelemetry/api")),
     );
     expect(offenders).toEqual([]);
+  });
+});
+
+/** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens. */
+function anchorOf(heading: string): string {
+  return heading
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N} _-]/gu, "")
+    .replace(/ /g, "-");
+}
+
+describe("README.md", () => {
+  it("is short, and every docs/*.md it links to exists (with the linked heading)", () => {
+    const readme = readFileSync("README.md", "utf8");
+    expect(readme.split("\n").length - (readme.endsWith("\n") ? 1 : 0)).toBeLessThanOrEqual(260);
+    const links = [...readme.matchAll(/\]\((docs\/[^)#\s]+\.md)(?:#([^)\s]+))?\)/g)].map((m) => ({ file: m[1]!, anchor: m[2] }));
+    expect(links.length).toBeGreaterThan(0);
+    const broken = links.filter(({ file, anchor }) => {
+      let text: string;
+      try {
+        text = readFileSync(file, "utf8");
+      } catch {
+        return true;
+      }
+      if (anchor === undefined) return false;
+      const anchors = [...text.matchAll(/^#{1,6} (.+)$/gm)].map((m) => anchorOf(m[1]!));
+      return !anchors.includes(anchor);
+    });
+    expect(broken).toEqual([]);
+    const docs = readdirSync("docs").filter((name) => name.endsWith(".md"));
+    const linked = new Set(links.map((l) => l.file));
+    expect(docs.filter((name) => !linked.has(`docs/${name}`)), "docs/ files the README does not link").toEqual([]);
   });
 });

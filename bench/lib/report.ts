@@ -1,5 +1,5 @@
 // The benchmark's results: the JSON written to bench/results/ and the
-// markdown tables printed at the end (and pasted into the README).
+// markdown tables printed at the end (and pasted into docs/benchmark.md).
 import { roundFigure, spreadOf, type Spread } from "./stats.js";
 
 /** One measured run of a unary case. */

@@ -148,7 +148,7 @@ export const ruleSchema = z
 export type RuleConfig = z.infer<typeof ruleSchema>;
 
 export const policySchema = z.strictObject({
-  /** Evaluated in order before any classifier; see README "Routing policy". */
+  /** Evaluated in order before any classifier; see docs/routing.md, "The cascade". */
   rules: z.array(ruleSchema).default([]),
   /**
    * The size rule, evaluated after `rules`: inputs above this many estimated
@@ -213,7 +213,7 @@ export const classifierSchema = z.strictObject({
 export type ClassifierConfig = z.infer<typeof classifierSchema>;
 /**
  * The usage ledger: one record per request, written off the request path.
- * Defaults are sized for one replica on a laptop; see README "Usage ledger".
+ * Defaults are sized for one replica on a laptop; see docs/ledger.md.
  */
 export const usageSchema = z.strictObject({
   /** Off: no records, no reports (Classify/Route work as before). */
@@ -255,7 +255,7 @@ export const tierCacheSchema = z.strictObject({
 
 /**
  * The response cache and the shared home of LLM-classifier verdicts; see
- * README "Response cache". In memory by default; in Redis, shared by every
+ * docs/caching.md. In memory by default; in Redis, shared by every
  * replica, when `redis_url` is set.
  */
 export const cacheSchema = z.strictObject({
@@ -431,7 +431,7 @@ export const configSchema = z.strictObject({
   usage: usageSchema.default(usageSchema.parse({})),
   /** The response cache and where classifier verdicts are shared (cache/). */
   cache: cacheSchema.default(cacheSchema.parse({})),
-  /** Caller authentication by API key (see README "Callers, keys, budgets and limits"). */
+  /** Caller authentication by API key (see docs/callers.md). */
   auth: authSchema.default(authSchema.parse({})),
   /** Named spending caps that keys refer to. */
   budgets: z.record(z.string().min(1), budgetSchema).default({}),

@@ -1,8 +1,14 @@
 // One request's walk through the fallback chain: tiers in chain order, each
 // tier's deployments in its strategy's order, retries of the same deployment
-// with backoff, deployments skipped without a call (cooldown, unsuitable),
-// and the error the caller gets when nothing answered. Every hop is recorded
-// as an attempt, in order: spans and the ledger are built from that list.
+// with backoff, deployments skipped without a call (cooldown, unsuitable,
+// budget), and the error the caller gets when nothing answered. Every hop is
+// recorded as an attempt, in order: spans and the ledger are built from that
+// list.
+//
+// `run` is the only way through, so the order of a hop (admission, budget
+// hold, one call, exactly one verdict, the hold settled, a probe slot never
+// leaked) is kept in one place. Unary and streaming calls differ only in
+// what they yield before their answer.
 //
 // What each error class does:
 //   retryable (429, 500-504, connection, timeout, truncated, malformed):
@@ -11,8 +17,10 @@
 //   upstream auth (401/403): cooldown that deployment, next in the same
 //     tier, never a pricier tier;
 //   bad request, not found, caller's deadline or cancel: stop at once.
+// Once content reached the caller a failure is final: no fallback can be
+// spliced into a half-sent answer.
 import type { RetryConfig } from "../config/index.js";
-import { preciseWallNow, roundMs, wallNow, type WallClock } from "../core/clock.js";
+import { monotonicNow, preciseWallNow, roundMs, wallNow, type MonotonicClock, type WallClock } from "../core/clock.js";
 import { TierdError } from "../core/errors.js";
 import {
   AttemptOutcome,
@@ -27,6 +35,7 @@ import { countsTowardCooldown, type CooldownTracker } from "./cooldown.js";
 import type { Deployment } from "./deployment.js";
 import { createRequestFit, type RequestFit } from "./request-fit.js";
 import { decideRetry } from "./retry-policy.js";
+import type { SpendGuard } from "./spend-guard.js";
 import type { UpstreamFailure } from "./upstream-error.js";
 
 /** One call to make: which deployment, for which tier, and the how-manyth. */
@@ -41,6 +50,33 @@ export interface Target {
   probe: boolean;
 }
 
+/** One upstream call as the walk hands it out. */
+export interface Call {
+  readonly target: Target;
+  /**
+   * Content is reaching the caller: should it stop reading mid-answer, the
+   * budget hold keeps `cost()`. Only the call can price a partial answer.
+   */
+  billIfAbandoned(cost: () => bigint): void;
+}
+
+/** How one call ended, as a value: the walk, not the call, decides what follows. */
+export type CallOutcome<R> =
+  | { ok: true; value: R; /** What the answer billed: the budget hold settles to it. */ costPicoUsd: bigint }
+  | {
+      ok: false;
+      failure: UpstreamFailure;
+      /** The call had yielded content before failing: what that part billed, and the caller's error. */
+      cut?: { costPicoUsd: bigint; error: TierdError };
+    };
+
+/**
+ * Makes one upstream call: yields content as it reaches the caller (a unary
+ * call yields nothing) and returns how the call ended. Its first yield is
+ * the point of no return: a failure before it falls back, after it is final.
+ */
+export type UpstreamCall<D, R> = (call: Call) => AsyncGenerator<D, CallOutcome<R>, undefined>;
+
 export interface ChainWalkOptions {
   /** Tiers to try, in order (fallback-chain.ts). */
   chain: readonly RoutableTier[];
@@ -53,6 +89,22 @@ export interface ChainWalkOptions {
   random: () => number;
   /** Wall clock for deadlines (epoch ms). */
   now?: WallClock;
+  /** Monotonic ms, for attempt latencies. */
+  clock?: MonotonicClock;
+  /** Sleeps a backoff; resolves false when the signal aborted first. */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<boolean>;
+  /** Holds each call's worst-case cost against the caller's budgets (retries and fallbacks included). */
+  spend?: SpendGuard;
+  /** A deployment's first answer (a stream: its first token) and how long it took. */
+  onAnswer?: (target: Target, latencyMs: number) => void;
+}
+
+/** A retry decided on a failure, made by the next `next()` after its backoff. */
+interface PendingRetry {
+  target: Target;
+  delayMs: number;
+  /** The failure that asked for it: what the deployment failed with if the retry cannot go. */
+  errorClass: ErrorClass;
 }
 
 export class ChainWalk {
@@ -60,11 +112,13 @@ export class ChainWalk {
   readonly attempts: Attempt[] = [];
   private readonly fit: RequestFit;
   private readonly now: WallClock;
+  private readonly clock: MonotonicClock;
+  private readonly sleep: (ms: number, signal: AbortSignal) => Promise<boolean>;
+  private ran = false;
   private tierIndex = -1;
   private queue: Deployment[] = [];
   private position = 0;
-  private current: Target | undefined;
-  private pendingDelayMs: number | undefined;
+  private pendingRetry: PendingRetry | undefined;
   private stopped: TierdError | undefined;
   /** Deployments of the current tier that refused their credentials. */
   private tierAuthFailures: string[] = [];
@@ -85,6 +139,90 @@ export class ChainWalk {
   constructor(private readonly options: ChainWalkOptions) {
     this.fit = createRequestFit(options.request);
     this.now = options.now ?? wallNow;
+    this.clock = options.clock ?? monotonicNow;
+    this.sleep = options.sleep ?? sleepUnlessAborted;
+  }
+
+  /**
+   * The whole walk: one `call` per target until one answers, the walk must
+   * stop, or the chain is exhausted. Yields what the answering call yields
+   * and returns its answer; otherwise throws the caller's TierdError.
+   */
+  async *run<D, R>(call: UpstreamCall<D, R>): AsyncGenerator<D, R, undefined> {
+    // The walk's state (attempts, breakers' probe slots) belongs to one request.
+    if (this.ran) throw new TierdError("internal", "a chain walk runs once");
+    this.ran = true;
+    try {
+      for (let target = await this.next(); target !== undefined; target = await this.next()) {
+        const hold = await this.hold(target);
+        if (hold === undefined) continue;
+        const answer = yield* this.attempt(call, target, hold);
+        if (answer !== undefined) return answer.value;
+      }
+      throw this.exhausted();
+    } finally {
+      this.dispose();
+    }
+  }
+
+  /** `run` for calls that yield nothing before their answer (unary). */
+  async complete<R>(call: UpstreamCall<never, R>): Promise<R> {
+    const steps = this.run(call);
+    for (;;) {
+      const step = await steps.next();
+      if (step.done) return step.value;
+    }
+  }
+
+  /** One call and its one verdict: the answer, or undefined when the walk goes on. */
+  private async *attempt<D, R>(call: UpstreamCall<D, R>, target: Target, hold: Held): AsyncGenerator<D, { value: R } | undefined, undefined> {
+    const started = this.clock();
+    let partialCost: (() => bigint) | undefined;
+    const steps = call({ target, billIfAbandoned: (cost) => void (partialCost = cost) });
+    let delivered = false;
+    let ended = false;
+    try {
+      for (;;) {
+        const step = await steps.next();
+        if (step.done) {
+          ended = true;
+          return await this.conclude(target, step.value, delivered, this.clock() - started, hold);
+        }
+        if (!delivered) {
+          delivered = true;
+          this.answered(target, this.clock() - started);
+        }
+        yield step.value;
+      }
+    } finally {
+      if (!ended) {
+        // The caller stopped reading, or the call threw: the call cleans up
+        // its request, and the budget keeps what was delivered.
+        try {
+          await steps.return(ABANDONED);
+        } finally {
+          await hold.settle(partialCost?.() ?? 0n);
+        }
+      }
+    }
+  }
+
+  private async conclude<R>(target: Target, outcome: CallOutcome<R>, delivered: boolean, latencyMs: number, hold: Held): Promise<{ value: R } | undefined> {
+    if (outcome.ok) {
+      if (!delivered) this.answered(target, latencyMs);
+      this.succeeded(target, latencyMs);
+      await hold.settle(outcome.costPicoUsd);
+      return { value: outcome.value };
+    }
+    if (!delivered) {
+      this.failed(target, outcome.failure, latencyMs);
+      // A failed call bills nothing.
+      await hold.settle(0n);
+      return undefined;
+    }
+    this.failedAfterDelivery(target, outcome.failure, latencyMs);
+    await hold.settle(outcome.cut?.costPicoUsd ?? 0n);
+    throw outcome.cut?.error ?? this.cutShort(target, outcome.failure);
   }
 
   /**
@@ -92,18 +230,14 @@ export class ChainWalk {
    * chain is exhausted. Throws a TierdError when the walk must stop: the
    * caller's deadline or cancel, or an earlier failure that ends it.
    */
-  async next(): Promise<Target | undefined> {
+  private async next(): Promise<Target | undefined> {
     if (this.stopped) throw this.stopped;
-    const { ctx } = this.options;
-    if (this.pendingDelayMs !== undefined && this.current !== undefined) {
-      const delay = this.pendingDelayMs;
-      this.pendingDelayMs = undefined;
-      if (delay > 0 && !(await sleepUnlessAborted(delay, ctx.signal))) throw this.callerGone();
-      this.throwIfCallerGone();
-      this.current = { ...this.current, retry: this.current.retry + 1, backoffMs: delay, probe: false };
-      return this.current;
+    const pending = this.pendingRetry;
+    this.pendingRetry = undefined;
+    if (pending !== undefined) {
+      const again = await this.retryOf(pending);
+      if (again !== undefined) return again;
     }
-    this.current = undefined;
     for (;;) {
       this.throwIfCallerGone();
       if (this.position >= this.queue.length) {
@@ -132,36 +266,68 @@ export class ChainWalk {
         this.attempts.push(skipped(deployment, tier, ErrorClass.UNSUITABLE, unsuitable));
         continue;
       }
-      const admission = this.options.cooldown.admit(deployment.name);
-      if (!admission.allowed) {
-        const why = ErrorClass[admission.reason] ?? "failures";
-        const detail =
-          admission.remainingMs > 0
-            ? `in cooldown after ${why} for another ${Math.ceil(admission.remainingMs)} ms`
-            : `half-open after ${why}: a probe request is in flight`;
-        this.skip(deployment, tier, ErrorClass.COOLDOWN, admission.reason, detail);
-        this.noteRetryAfterHint(admission.remainingMs);
-        continue;
-      }
-      if (admission.probe) this.heldProbe = deployment.name;
-      this.current = { deployment, tier, retry: 0, backoffMs: 0, probe: admission.probe };
-      return this.current;
+      const admitted = this.admit(deployment, tier);
+      if (admitted === undefined) continue;
+      return { deployment, tier, retry: 0, backoffMs: 0, probe: admitted.probe };
     }
   }
 
-  /** The deployment answered (a stream: its first token arrived): it is healthy. */
-  healthy(target: Target): void {
-    this.options.cooldown.success(target.deployment.name, target.probe);
-    if (target.probe) this.heldProbe = undefined;
+  /** The same deployment again after its backoff, if its breaker still takes the call. */
+  private async retryOf({ target, delayMs, errorClass }: PendingRetry): Promise<Target | undefined> {
+    if (delayMs > 0 && !(await this.sleep(delayMs, this.options.ctx.signal))) throw this.callerGone();
+    this.throwIfCallerGone();
+    // Other requests may have opened the breaker during the backoff.
+    const admitted = this.admit(target.deployment, target.tier);
+    if (admitted === undefined) {
+      this.failedHere.set(target.deployment.name, errorClass);
+      return undefined;
+    }
+    return { ...target, retry: target.retry + 1, backoffMs: delayMs, probe: admitted.probe };
   }
 
-  /** Records the successful attempt. */
-  succeeded(target: Target, latencyMs: number): void {
+  /** Asks the deployment's breaker; a refusal is recorded as a cooldown skip. */
+  private admit(deployment: Deployment, tier: RoutableTier): { probe: boolean } | undefined {
+    const admission = this.options.cooldown.admit(deployment.name);
+    if (!admission.allowed) {
+      const why = ErrorClass[admission.reason] ?? "failures";
+      const detail =
+        admission.remainingMs > 0
+          ? `in cooldown after ${why} for another ${Math.ceil(admission.remainingMs)} ms`
+          : `half-open after ${why}: a probe request is in flight`;
+      this.skip(deployment, tier, ErrorClass.COOLDOWN, admission.reason, detail);
+      this.noteRetryAfterHint(admission.remainingMs);
+      return undefined;
+    }
+    if (admission.probe) this.heldProbe = deployment.name;
+    return { probe: admission.probe };
+  }
+
+  /** The call's budget hold; undefined when the budget refused it. */
+  private async hold(target: Target): Promise<Held | undefined> {
+    const { spend, request } = this.options;
+    if (spend === undefined) return NOT_HELD;
+    const { deployment, tier } = target;
+    const hold = await spend.reserve({ deployment: deployment.name, model: deployment.config.model, tier }, request);
+    if (hold.kind === "refused") {
+      this.refused(target, hold.error);
+      return undefined;
+    }
+    return createHeld(hold.settle);
+  }
+
+  /** The deployment answered (a stream: its first token arrived): it is healthy. */
+  private answered(target: Target, latencyMs: number): void {
+    this.options.cooldown.success(target.deployment.name, target.probe);
+    if (target.probe) this.heldProbe = undefined;
+    this.options.onAnswer?.(target, latencyMs);
+  }
+
+  private succeeded(target: Target, latencyMs: number): void {
     this.attempts.push(attemptOf(target, AttemptOutcome.SUCCESS, ErrorClass.UNSPECIFIED, latencyMs, 200, ""));
   }
 
   /** Records a failed attempt and decides what the walk does next. */
-  failed(target: Target, failure: UpstreamFailure, latencyMs: number): void {
+  private failed(target: Target, failure: UpstreamFailure, latencyMs: number): void {
     const attempt = attemptOf(target, AttemptOutcome.FAILURE, failure.errorClass, latencyMs, failure.httpStatus, failure.detail);
     this.attempts.push(attempt);
     this.effectiveClasses.push(failure.errorClass);
@@ -217,7 +383,7 @@ export class ChainWalk {
       if (openMs > 0 && failure.errorClass === ErrorClass.RATE_LIMITED) this.noteRetryAfterHint(openMs);
     }
     if (decision.retry && cooldown.isClosed(name)) {
-      this.pendingDelayMs = decision.delayMs;
+      this.pendingRetry = { target, delayMs: decision.delayMs, errorClass: failure.errorClass };
       return;
     }
     if (!decision.retry) {
@@ -237,7 +403,7 @@ export class ChainWalk {
    * The caller's budget cannot cover this deployment: skipped without a call
    * (no verdict on its health), and the walk goes on, cheaper or not.
    */
-  refused(target: Target, refusal: TierdError): void {
+  private refused(target: Target, refusal: TierdError): void {
     if (target.probe) {
       this.options.cooldown.release(target.deployment.name, true);
       this.heldProbe = undefined;
@@ -246,21 +412,26 @@ export class ChainWalk {
     this.skip(target.deployment, target.tier, ErrorClass.BUDGET, ErrorClass.BUDGET, detail);
     this.failedHere.set(target.deployment.name, ErrorClass.BUDGET);
     this.budgetRefusal = refusal;
-    this.current = undefined;
-    this.pendingDelayMs = undefined;
   }
 
   /**
    * A stream failed after its first token reached the caller: recorded, and
    * counted against the deployment, but the walk is over.
    */
-  failedAfterDelivery(target: Target, failure: UpstreamFailure, latencyMs: number): void {
+  private failedAfterDelivery(target: Target, failure: UpstreamFailure, latencyMs: number): void {
     this.attempts.push(attemptOf(target, AttemptOutcome.FAILURE, failure.errorClass, latencyMs, failure.httpStatus, failure.detail));
     if (countsTowardCooldown(failure.errorClass)) this.options.cooldown.failure(target.deployment.name, failure.errorClass, false);
   }
 
+  /** The caller's error for a call that failed after content without naming one itself. */
+  private cutShort(target: Target, failure: UpstreamFailure): TierdError {
+    return new TierdError("unavailable", `answer from ${target.deployment.name} failed after content reached the caller: ${failure.detail}`, {
+      attempts: this.attempts,
+    });
+  }
+
   /** The error for a walk that found no answer. */
-  exhausted(): TierdError {
+  private exhausted(): TierdError {
     if (this.stopped) return this.stopped;
     const attempts = this.attempts;
     const hint = this.retryAfterHintMs === undefined ? {} : { retryAfterSeconds: Math.ceil(this.retryAfterHintMs / 1000) };
@@ -307,8 +478,8 @@ export class ChainWalk {
     return new TierdError("unavailable", `every deployment in the fallback chain failed (${summary})`, { attempts, ...hint });
   }
 
-  /** Gives back a probe slot still held (a stream abandoned mid-way, an exception). */
-  dispose(): void {
+  /** Gives back a probe slot still held (a call that threw, a walk abandoned mid-way). */
+  private dispose(): void {
     if (this.heldProbe !== undefined) this.options.cooldown.release(this.heldProbe, true);
     this.heldProbe = undefined;
   }
@@ -344,6 +515,28 @@ export class ChainWalk {
       : new TierdError("canceled", "the caller cancelled the request", { attempts: this.attempts });
   }
 }
+
+
+/** A budget hold as the walk uses it: settled at most once. */
+interface Held {
+  settle(costPicoUsd: bigint): Promise<void>;
+}
+
+function createHeld(settle: (costPicoUsd: bigint) => Promise<void>): Held {
+  let settled = false;
+  return {
+    async settle(cost) {
+      if (settled) return;
+      settled = true;
+      await settle(cost);
+    },
+  };
+}
+
+const NOT_HELD: Held = { settle: async () => undefined };
+
+/** Handed to a call the caller stopped reading: the outcome is ignored, only the call's cleanup runs. */
+const ABANDONED: CallOutcome<never> = { ok: false, failure: { errorClass: ErrorClass.CANCELED, httpStatus: 0, detail: "the caller stopped reading" } };
 
 /** "nano-1: SERVER_ERROR x3; mid-1: COOLDOWN (in cooldown after ...)": one entry per run of equal hops. */
 function summarize(attempts: readonly Attempt[]): string {

@@ -1,5 +1,10 @@
 // The Chat Completions request body for one deployment.
-import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
+import type {
+  ChatCompletionCreateParams,
+  ChatCompletionCreateParamsNonStreaming,
+  ChatCompletionCreateParamsStreaming,
+  ChatCompletionMessageParam,
+} from "openai/resources/chat/completions";
 import type { DeploymentConfig } from "../config/index.js";
 import type { CompletionRequest } from "../core/types.js";
 
@@ -21,9 +26,12 @@ export function maxTokensParamOf(deployment: Pick<DeploymentConfig, "model" | "m
   return O_SERIES.test(lastSegment) ? "max_completion_tokens" : "max_tokens";
 }
 
-export function chatBody(request: CompletionRequest, deployment: Pick<DeploymentConfig, "model" | "max_tokens_param">, stream: boolean): Record<string, unknown> {
+/** The body of one Chat Completions call, typed as the openai SDK's request. */
+export function chatBody(request: CompletionRequest, deployment: Pick<DeploymentConfig, "model" | "max_tokens_param">, stream: false): ChatCompletionCreateParamsNonStreaming;
+export function chatBody(request: CompletionRequest, deployment: Pick<DeploymentConfig, "model" | "max_tokens_param">, stream: true): ChatCompletionCreateParamsStreaming;
+export function chatBody(request: CompletionRequest, deployment: Pick<DeploymentConfig, "model" | "max_tokens_param">, stream: boolean): ChatCompletionCreateParams {
   const p = request.params;
-  const body: Record<string, unknown> = {
+  const body: ChatCompletionCreateParams = {
     model: deployment.model,
     messages: request.messages.map(toOpenAIMessage),
     stream,
@@ -39,8 +47,14 @@ export function chatBody(request: CompletionRequest, deployment: Pick<Deployment
 }
 
 function toOpenAIMessage(m: CompletionRequest["messages"][number]): ChatCompletionMessageParam {
-  const out: Record<string, unknown> = { role: m.role, content: m.content };
-  if (m.name) out.name = m.name;
-  if (m.role === "tool") out.tool_call_id = m.toolCallId ?? "";
-  return out as unknown as ChatCompletionMessageParam;
+  switch (m.role) {
+    case "system":
+      return { role: "system", content: m.content, ...(m.name ? { name: m.name } : {}) };
+    case "assistant":
+      return { role: "assistant", content: m.content, ...(m.name ? { name: m.name } : {}) };
+    case "tool":
+      return { role: "tool", content: m.content, tool_call_id: m.toolCallId ?? "" };
+    case "user":
+      return { role: "user", content: m.content, ...(m.name ? { name: m.name } : {}) };
+  }
 }

@@ -4,7 +4,7 @@
 // of it, response body web streams for a few hundred bytes of JSON) cost
 // about as much CPU per call as the whole rest of a Route request: measured
 // on the benchmark machine, 361 µs of CPU per SDK call through undici's fetch,
-// 184 µs through this one (README, "Benchmark").
+// 184 µs through this one (docs/benchmark.md).
 //
 // Differences from fetch that matter here, and why they are fine: no
 // redirects are followed (OpenAI-compatible APIs answer POSTs in place; a

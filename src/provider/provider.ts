@@ -2,17 +2,13 @@
 // fallback chain on failure (chain-walk.ts), and bills the answer exactly.
 // Core code: no Connect, no OpenTelemetry setup; the transport's
 // cancellation and deadline arrive as a CallContext.
-import type {
-  ChatCompletionChunk,
-  ChatCompletionCreateParamsNonStreaming,
-  ChatCompletionCreateParamsStreaming,
-} from "openai/resources/chat/completions";
+import type { ChatCompletionChunk } from "openai/resources/chat/completions";
 import { cooldownSchema, retrySchema, type Config } from "../config/index.js";
 import { monotonicNow, wallNow, type MonotonicClock, type WallClock } from "../core/clock.js";
 import { TierdError, type ErrorCode } from "../core/errors.js";
-import { ErrorClass, type CallContext, type Completion, type CompletionRequest, type RoutableTier } from "../core/types.js";
+import { ErrorClass, type Attempt, type CallContext, type Completion, type CompletionRequest, type RoutableTier } from "../core/types.js";
 import { attemptSignal, failureOf, type AttemptSignal } from "./attempt-signal.js";
-import { ChainWalk, type Target } from "./chain-walk.js";
+import { ChainWalk, type Call, type CallOutcome, type Target } from "./chain-walk.js";
 import { createChatClientPool } from "./chat-client.js";
 import { chatBody } from "./chat-request.js";
 import { finishReasonOf, usageOf, type UpstreamUsage } from "./chat-response.js";
@@ -23,8 +19,8 @@ import { fallbackChain, fallbackMapOf } from "./fallback-chain.js";
 import { NAME_OF_TIER } from "../core/tiers.js";
 import { createLatencyTracker, type LatencyTracker } from "./latency-tracker.js";
 import { costOf, createPriceTable, type PriceTable } from "../pricing/index.js";
-import type { SpendGuard, SpendHold } from "./spend-guard.js";
-import { MalformedResponseError, TruncatedStreamError } from "./upstream-error.js";
+import type { SpendGuard } from "./spend-guard.js";
+import { MalformedResponseError, TruncatedStreamError, type UpstreamFailure } from "./upstream-error.js";
 
 export type ProviderStreamEvent = { kind: "delta"; content: string } | { kind: "done"; completion: Completion };
 
@@ -105,6 +101,9 @@ export function createProvider(options: ProviderOptions): ProviderWithCooldown {
       cooldown,
       random,
       now,
+      clock,
+      ...(options.spend === undefined ? {} : { spend: options.spend }),
+      onAnswer: (target, latencyMs) => latency.observe(latencyKey(target.deployment.name, mode), latencyMs),
     });
 
   const completionOf = (target: Target, content: string, finish: string | null | undefined, usage: Completion["usage"], attempts: Completion["attempts"]): Completion => ({
@@ -119,150 +118,115 @@ export function createProvider(options: ProviderOptions): ProviderWithCooldown {
     cacheHit: false,
   });
 
-  /** The attempt's budget hold; undefined when the walk must skip this target. */
-  const holdFor = async (spend: SpendGuard | undefined, walk: ChainWalk, target: Target, request: CompletionRequest): Promise<Held | undefined> => {
-    if (spend === undefined) return NOT_HELD;
-    const hold: SpendHold = await spend.reserve({ deployment: target.deployment.name, model: target.deployment.config.model, tier: target.tier }, request);
-    if (hold.kind === "refused") {
-      walk.refused(target, hold.error);
-      return undefined;
-    }
-    return createHeld(hold.settle);
-  };
+  const answerOf = (completion: Completion): CallOutcome<Completion> => ({ ok: true, value: completion, costPicoUsd: completion.costPicoUsd });
 
   async function complete(tier: RoutableTier, request: CompletionRequest, ctx: CallContext, options: CallOptions = {}): Promise<Completion> {
     const walk = walkFor(tier, request, ctx, "unary", options);
+    return await walk.complete((call) => unaryCall(call, request, ctx, walk.attempts));
+  }
+
+  /** One unary call: the whole answer, or why there is none. */
+  async function* unaryCall(call: Call, request: CompletionRequest, ctx: CallContext, attempts: Attempt[]): AsyncGenerator<never, CallOutcome<Completion>, undefined> {
+    const { target } = call;
+    const { deployment } = target;
+    const attempt = attemptSignal(ctx, { timeoutMs: deployment.config.timeout_ms, now: now() });
+    let answered = false;
     try {
-      for (let target = await walk.next(); target !== undefined; target = await walk.next()) {
-        const held = await holdFor(options.spend, walk, target, request);
-        if (held === undefined) continue;
-        const { deployment } = target;
-        const started = clock();
-        const attempt = attemptSignal(ctx, { timeoutMs: deployment.config.timeout_ms, now: now() });
-        let answered = false;
-        try {
-          const body = chatBody(request, deployment.config, false) as unknown as ChatCompletionCreateParamsNonStreaming;
-          const response = await deployment.client.chat.completions.create(body, { signal: attempt.signal });
-          // The SDK parsed the whole body: the upstream request is over.
-          answered = true;
-          const choice = response.choices?.[0];
-          if (choice?.message === undefined) throw new MalformedResponseError("no choices");
-          const content = choice.message.content ?? "";
-          const usage = usageOf(response.usage, request, content);
-          const latencyMs = clock() - started;
-          walk.healthy(target);
-          latency.observe(latencyKey(deployment.name, "unary"), latencyMs);
-          walk.succeeded(target, latencyMs);
-          const completion = completionOf(target, content, choice.finish_reason, usage, walk.attempts);
-          await held.settle(completion.costPicoUsd);
-          return completion;
-        } catch (err) {
-          walk.failed(target, failureOf(err, attempt, ctx, secrets), clock() - started);
-        } finally {
-          attempt.dispose(answered);
-          // A failed attempt bills nothing; settle is a no-op after a success.
-          await held.settle(0n);
-        }
-      }
-      throw walk.exhausted();
+      const body = chatBody(request, deployment.config, false);
+      const response = await deployment.client.chat.completions.create(body, { signal: attempt.signal });
+      // The SDK parsed the whole body: the upstream request is over.
+      answered = true;
+      const choice = response.choices?.[0];
+      if (choice?.message === undefined) throw new MalformedResponseError("no choices");
+      const content = choice.message.content ?? "";
+      return answerOf(completionOf(target, content, choice.finish_reason, usageOf(response.usage, request, content), attempts));
+    } catch (err) {
+      return { ok: false, failure: failureOf(err, attempt, ctx, secrets) };
     } finally {
-      walk.dispose();
+      attempt.dispose(answered);
     }
   }
 
   async function* stream(tier: RoutableTier, request: CompletionRequest, ctx: CallContext, options: CallOptions = {}): AsyncGenerator<ProviderStreamEvent, void, undefined> {
     const walk = walkFor(tier, request, ctx, "stream", options);
-    let attempt: AttemptSignal | undefined;
-    let held: Held = NOT_HELD;
-    let reader: StreamReader | undefined;
-    let answering: Target | undefined;
-    try {
-      // Phase 1: until a first content token, any failure may fall back.
-      let live: { target: Target; reader: StreamReader; first: string | undefined; started: number; signal: AttemptSignal } | undefined;
-      while (live === undefined) {
-        const target = await walk.next();
-        if (target === undefined) throw walk.exhausted();
-        const hold = await holdFor(options.spend, walk, target, request);
-        if (hold === undefined) continue;
-        held = hold;
-        const { deployment } = target;
-        const started = clock();
-        attempt = attemptSignal(ctx, { timeoutMs: deployment.config.timeout_ms, ttftMs: deployment.config.ttft_timeout_ms, now: now() });
-        let midStream = false;
-        try {
-          const body = chatBody(request, deployment.config, true) as unknown as ChatCompletionCreateParamsStreaming;
-          const upstream = await deployment.client.chat.completions.create(body, { signal: attempt.signal });
-          midStream = true;
-          reader = new StreamReader(upstream[Symbol.asyncIterator](), attempt);
-          live = { target, reader, first: await reader.nextContent(), started, signal: attempt };
-          answering = target;
-        } catch (err) {
-          walk.failed(target, failureOf(err, attempt, ctx, secrets, midStream), clock() - started);
-          attempt.dispose();
-          attempt = undefined;
-          reader = undefined;
-          await held.settle(0n);
-        }
-      }
+    const completion = yield* walk.run((call) => streamCall(call, request, ctx, walk.attempts));
+    yield { kind: "done", completion };
+  }
 
-      // Phase 2: content is reaching the caller; no fallback can be spliced
-      // into a half-sent answer. Chunks are pulled only as fast as the caller
-      // reads them, so a slow reader slows the upstream (TCP backpressure)
-      // instead of growing a buffer here.
-      const { target, started, signal } = live;
-      const liveReader = live.reader;
-      signal.firstToken();
-      walk.healthy(target);
-      latency.observe(latencyKey(target.deployment.name, "stream"), clock() - started);
-      try {
-        for (let text = live.first; text !== undefined; text = await liveReader.nextContent()) {
-          liveReader.deltas++;
-          liveReader.content += text;
-          yield { kind: "delta", content: text };
-        }
-      } catch (err) {
-        const failure = failureOf(err, signal, ctx, secrets, true);
-        walk.failedAfterDelivery(target, failure, clock() - started);
-        const error = streamFailure(target, failure.errorClass, failure.detail, liveReader, request, walk);
-        await held.settle(error.streamFailure!.costPicoUsd);
-        throw error;
+  /** One streamed call: its deltas as the caller reads them, then the whole answer, or why it broke off. */
+  async function* streamCall(call: Call, request: CompletionRequest, ctx: CallContext, attempts: Attempt[]): AsyncGenerator<ProviderStreamEvent, CallOutcome<Completion>, undefined> {
+    const { target } = call;
+    const opened = await openStream(target, request, ctx);
+    if (!opened.ok) return opened;
+    // Content is reaching the caller: any failure from here is final.
+    // Chunks are pulled only as fast as the caller reads them, so a slow
+    // reader slows the upstream (TCP backpressure) instead of growing a
+    // buffer here.
+    const { reader, first, signal } = opened;
+    signal.firstToken();
+    // Should the caller stop reading mid-stream, the budget keeps what was
+    // delivered (estimated), never less than the ledger can bill.
+    call.billIfAbandoned(() => deliveredCost(target, reader, request));
+    try {
+      for (let text = first; text !== undefined; text = await reader.nextContent()) {
+        reader.deltas++;
+        reader.content += text;
+        yield { kind: "delta", content: text };
       }
-      const usage = usageOf(liveReader.usage, request, liveReader.content);
-      walk.succeeded(target, clock() - started);
-      const completion = completionOf(target, liveReader.content, liveReader.finish, usage, walk.attempts);
-      await held.settle(completion.costPicoUsd);
-      yield { kind: "done", completion };
+    } catch (err) {
+      const failure = failureOf(err, signal, ctx, secrets, true);
+      return { ok: false, failure, cut: streamFailure(target, failure, reader, request, attempts) };
     } finally {
-      attempt?.dispose(reader?.ended);
-      walk.dispose();
-      // The caller stopped reading mid-stream: the budget keeps what was
-      // delivered (estimated), never less than the ledger can bill.
-      if (!held.settled) {
-        const delivered = reader !== undefined && answering !== undefined ? costOf(usageOf(reader.usage, request, reader.content), prices.priceOf(answering.deployment.config.model)) : 0n;
-        await held.settle(delivered);
-      }
+      signal.dispose(reader.ended);
+    }
+    return answerOf(completionOf(target, reader.content, reader.finish, usageOf(reader.usage, request, reader.content), attempts));
+  }
+
+  /** Until a first content token (or a proper end without one), a failure may still fall back. */
+  async function openStream(target: Target, request: CompletionRequest, ctx: CallContext): Promise<OpenedStream | { ok: false; failure: UpstreamFailure }> {
+    const { deployment } = target;
+    const signal = attemptSignal(ctx, { timeoutMs: deployment.config.timeout_ms, ttftMs: deployment.config.ttft_timeout_ms, now: now() });
+    let reader: StreamReader | undefined;
+    try {
+      const body = chatBody(request, deployment.config, true);
+      const upstream = await deployment.client.chat.completions.create(body, { signal: signal.signal });
+      reader = new StreamReader(upstream[Symbol.asyncIterator](), signal);
+      return { ok: true, reader, first: await reader.nextContent(), signal };
+    } catch (err) {
+      // Headers arrived: a dropped connection now is a truncated stream.
+      const failure = failureOf(err, signal, ctx, secrets, reader !== undefined);
+      signal.dispose();
+      return { ok: false, failure };
     }
   }
 
-  /** Bills what was delivered (estimated when the upstream sent no usage) and says how much it was. */
-  function streamFailure(target: Target, errorClass: ErrorClass, detail: string, reader: StreamReader, request: CompletionRequest, walk: ChainWalk): TierdError {
+  /** What the caller got before the stream stopped (estimated when the upstream sent no usage). */
+  function deliveredCost(target: Target, reader: StreamReader, request: CompletionRequest): bigint {
+    return costOf(usageOf(reader.usage, request, reader.content), prices.priceOf(target.deployment.config.model));
+  }
+
+  /** What a broken-off stream delivered and billed (estimated when the upstream sent no usage), and the caller's error saying so. */
+  function streamFailure(target: Target, failure: UpstreamFailure, reader: StreamReader, request: CompletionRequest, attempts: Attempt[]): { costPicoUsd: bigint; error: TierdError } {
     const usage = usageOf(reader.usage, request, reader.content);
+    const costPicoUsd = costOf(usage, prices.priceOf(target.deployment.config.model));
+    const { errorClass, detail } = failure;
     const code: ErrorCode = errorClass === ErrorClass.CANCELED ? "canceled" : errorClass === ErrorClass.DEADLINE ? "deadline_exceeded" : "unavailable";
-    return new TierdError(
+    const error = new TierdError(
       code,
       `stream from ${target.deployment.name} failed after ${reader.deltas} deltas (${reader.content.length} characters delivered): ${detail}`,
       {
-        attempts: walk.attempts,
+        attempts,
         streamFailure: {
           deliveredDeltas: reader.deltas,
           deliveredChars: reader.content.length,
           deliveredTokens: usage.outputTokens,
           usage,
-          costPicoUsd: costOf(usage, prices.priceOf(target.deployment.config.model)),
+          costPicoUsd,
           requestId: request.requestId,
         },
       },
     );
+    return { costPicoUsd, error };
   }
 
   return {
@@ -316,24 +280,11 @@ class StreamReader {
   }
 }
 
-/** A budget hold as the provider uses it: settled at most once, and a settled flag for cleanup. */
-interface Held {
-  readonly settled: boolean;
-  settle(costPicoUsd: bigint): Promise<void>;
+/** A stream whose first content token (or proper end) arrived. */
+interface OpenedStream {
+  ok: true;
+  reader: StreamReader;
+  /** Undefined when the stream ended properly without content. */
+  first: string | undefined;
+  signal: AttemptSignal;
 }
-
-function createHeld(settle: (costPicoUsd: bigint) => Promise<void>): Held {
-  let settled = false;
-  return {
-    get settled() {
-      return settled;
-    },
-    async settle(cost) {
-      if (settled) return;
-      settled = true;
-      await settle(cost);
-    },
-  };
-}
-
-const NOT_HELD: Held = { settled: true, settle: async () => undefined };

@@ -6,7 +6,7 @@ import type { ConnectRouter, HandlerContext } from "@connectrpc/connect";
 import * as v1 from "../../gen/grpc/reflection/v1/reflection_pb.js";
 import * as v1alpha from "../../gen/grpc/reflection/v1alpha/reflection_pb.js";
 
-interface ReflectionIndex {
+export interface ReflectionIndex {
   services: string[];
   fileByName: Map<string, DescFile>;
   fileBySymbol: Map<string, DescFile>;

@@ -9,7 +9,7 @@ import { AttemptOutcome, DecisionStage, ErrorClass, Role, RouterService, Tier } 
 import { startTierd, type Tierd } from "../../src/app.js";
 import { windowOf } from "../../src/callers/index.js";
 import { createLogger } from "../../src/core/log.js";
-import { startFakeUpstream, type FakeUpstream } from "../../src/testing/fake-upstream.js";
+import { startFakeUpstream, type FakeUpstream } from "../../src/demo/fake-upstream.js";
 import { authConfigYaml, clientsFor, testKey } from "./keys.js";
 import { counterBackends } from "./stores.js";
 

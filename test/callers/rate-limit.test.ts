@@ -7,7 +7,7 @@ import { Role, RouterService, Tier } from "../../gen/tierd/v1/router_pb.js";
 import { startTierd, type Tierd } from "../../src/app.js";
 import { silentLogger } from "../../src/core/log.js";
 import { createMemoryRateLimitStore } from "../../src/callers/index.js";
-import { startFakeUpstream, type FakeUpstream } from "../../src/testing/fake-upstream.js";
+import { startFakeUpstream, type FakeUpstream } from "../../src/demo/fake-upstream.js";
 import { authConfigYaml, clientsFor, testKey } from "./keys.js";
 import { counterBackends } from "./stores.js";
 

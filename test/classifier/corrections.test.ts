@@ -16,7 +16,7 @@ import { AdminService, FeedbackVerdict } from "../../gen/tierd/v1/admin_pb.js";
 import { RouterService, Role, Tier } from "../../gen/tierd/v1/router_pb.js";
 import { BUILTIN_MODEL_URL, memoryKey } from "../../src/classifier/index.js";
 import { repoPath } from "../../src/classifier/corpus.js";
-import { startFakeUpstream, type FakeUpstream } from "../../src/testing/fake-upstream.js";
+import { startFakeUpstream, type FakeUpstream } from "../../src/demo/fake-upstream.js";
 import { baseConfigYaml, startTestTierd, type TestTierd } from "../helpers/tierd.js";
 import { spawnTierd, writeTempConfig } from "../helpers/process.js";
 

@@ -1,6 +1,7 @@
-// Reads the fenced blocks of the README's "Calling tierd" section, so tests
-// can run exactly what the README tells callers to run. A block's info
-// string says how it is verified:
+// Reads the fenced blocks of docs/calling.md ("Calling tierd", moved out of
+// the README), so tests can run exactly what the docs tell callers to run.
+// Every block of the file counts. A block's info string says how it is
+// verified:
 //   sh                run against a live tierd (readme.test.ts)
 //   sh needs=X        the same, where tool X is installed (always in CI)
 //   sh install        the package install, run by ts-package.test.ts
@@ -19,19 +20,11 @@ export interface ReadmeBlock {
   line: number;
 }
 
-export const SECTION = "## Calling tierd";
+/** The doc whose blocks these are; line numbers in messages are its lines. */
+export const CALLING_DOC = "docs/calling.md";
 
-export function readmeSection(readme = readFileSync("README.md", "utf8")): string {
-  const start = readme.indexOf(`\n${SECTION}\n`);
-  if (start < 0) throw new Error(`README has no "${SECTION}" section`);
-  const end = readme.indexOf("\n## ", start + SECTION.length + 2);
-  return readme.slice(start + 1, end < 0 ? undefined : end + 1);
-}
-
-export function callingTierdBlocks(readme = readFileSync("README.md", "utf8")): ReadmeBlock[] {
-  const section = readmeSection(readme);
-  const offset = readme.slice(0, readme.indexOf(section)).split("\n").length - 1;
-  const lines = section.split("\n");
+export function callingTierdBlocks(doc = readFileSync(CALLING_DOC, "utf8")): ReadmeBlock[] {
+  const lines = doc.split("\n");
   const blocks: ReadmeBlock[] = [];
   for (let i = 0; i < lines.length; i++) {
     const open = /^```(\S+)(.*)$/.exec(lines[i]!);
@@ -39,7 +32,7 @@ export function callingTierdBlocks(readme = readFileSync("README.md", "utf8")): 
     const body: string[] = [];
     let j = i + 1;
     while (j < lines.length && lines[j] !== "```") body.push(lines[j++]!);
-    if (j === lines.length) throw new Error(`README line ${offset + i + 1}: unterminated code block`);
+    if (j === lines.length) throw new Error(`${CALLING_DOC} line ${i + 1}: unterminated code block`);
     const flags = new Set<string>();
     const attrs: Record<string, string> = {};
     for (const word of open[2]!.trim().split(/\s+/).filter(Boolean)) {
@@ -47,7 +40,7 @@ export function callingTierdBlocks(readme = readFileSync("README.md", "utf8")): 
       if (eq < 0) flags.add(word);
       else attrs[word.slice(0, eq)] = word.slice(eq + 1);
     }
-    blocks.push({ lang: open[1]!, flags, attrs, code: body.join("\n") + "\n", line: offset + i + 1 });
+    blocks.push({ lang: open[1]!, flags, attrs, code: body.join("\n") + "\n", line: i + 1 });
     i = j;
   }
   return blocks;
@@ -68,7 +61,7 @@ export function commandLines(block: ReadmeBlock): string[] {
 }
 
 /**
- * The README's addresses, made real: the documented port becomes the live
+ * The doc's addresses, made real: the documented port becomes the live
  * tierd, and `../my-service` (the caller's project) a fresh directory.
  */
 export function localize(code: string, live: { url: string; serviceDir: string }): string {

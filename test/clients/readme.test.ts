@@ -1,4 +1,4 @@
-// Every command of the README's "Calling tierd" section, verified: shell
+// Every command of docs/calling.md ("Calling tierd"), verified: shell
 // blocks run against a live tierd (with the documented address rewritten to
 // it) and must exit 0 and print what their `# prints:` lines promise; code
 // listings must equal the example files that other tests run; CI-only steps
@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestTierd, type TestTierd } from "../helpers/tierd.js";
-import { callingTierdBlocks, commandLines, expectedOutputs, localize, type ReadmeBlock } from "./readme-blocks.js";
+import { CALLING_DOC, callingTierdBlocks, commandLines, expectedOutputs, localize, type ReadmeBlock } from "./readme-blocks.js";
 
 const run = promisify(execFile);
 const blocks = callingTierdBlocks();
@@ -40,7 +40,7 @@ function kindOf(block: ReadmeBlock): "run" | "install" | "ci" | "mirror" | undef
   return block.attrs.mirror !== undefined ? "mirror" : undefined;
 }
 
-describe("README: Calling tierd", () => {
+describe(`${CALLING_DOC}: Calling tierd`, () => {
   it("has no block that nothing verifies", () => {
     const unverified = blocks.filter((b) => kindOf(b) === undefined).map((b) => `line ${b.line}: ${b.lang} ${[...b.flags].join(" ")}`);
     expect(unverified).toEqual([]);
@@ -85,7 +85,7 @@ describe("README: Calling tierd", () => {
           ({ stdout } = await run("bash", ["-euo", "pipefail", "-c", script], { timeout: 60_000, maxBuffer: 16 << 20 }));
         } catch (err) {
           const e = err as { stdout?: string; stderr?: string; message: string };
-          throw new Error(`README line ${block.line} failed:\n${script}\n${e.stdout ?? ""}\n${e.stderr ?? e.message}`);
+          throw new Error(`${CALLING_DOC} line ${block.line} failed:\n${script}\n${e.stdout ?? ""}\n${e.stderr ?? e.message}`);
         }
         expect(stdout.trim()).not.toBe("");
         for (const expected of expectedOutputs(block)) expect(stdout).toContain(expected);

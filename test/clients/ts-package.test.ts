@@ -1,4 +1,4 @@
-// @tierd/client as a caller gets it: the README's install block packs the
+// @tierd/client as a caller gets it: docs/calling.md's install block packs the
 // workspace (prepack builds ESM, CommonJS and declarations) and installs the
 // tarball into a fresh project; that project's TypeScript is type-checked
 // against the shipped declarations, compiled as ESM and as CommonJS, and run
@@ -10,7 +10,7 @@ import { join, relative, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestTierd, type TestTierd } from "../helpers/tierd.js";
-import { callingTierdBlocks, localize } from "./readme-blocks.js";
+import { CALLING_DOC, callingTierdBlocks, localize } from "./readme-blocks.js";
 
 const run = promisify(execFile);
 const REPO = resolve(".");
@@ -48,7 +48,7 @@ describe("the packed @tierd/client in a fresh project", () => {
     service = mkdtempSync(join(tmpdir(), "tierd-my-service-"));
     writeFileSync(join(service, "package.json"), JSON.stringify({ name: "my-service", private: true, type: "module" }, null, 2));
     const install = callingTierdBlocks().filter((b) => b.lang === "sh" && b.flags.has("install"));
-    expect(install, "README has exactly one `sh install` block").toHaveLength(1);
+    expect(install, `${CALLING_DOC} has exactly one \`sh install\` block`).toHaveLength(1);
     // Offline in practice: the peers come from the npm cache that `npm ci`
     // filled; only a cold cache would reach the registry.
     const env = { ...process.env, npm_config_prefer_offline: "true", npm_config_audit: "false", npm_config_fund: "false", npm_config_update_notifier: "false" };
@@ -57,7 +57,7 @@ describe("the packed @tierd/client in a fresh project", () => {
       env,
       timeout: 150_000,
     });
-    if (installed.code !== 0) throw new Error(`the README's install block failed:\n${installed.stdout}\n${installed.stderr}`);
+    if (installed.code !== 0) throw new Error(`the install block of ${CALLING_DOC} failed:\n${installed.stdout}\n${installed.stderr}`);
     pkg = join(service, "node_modules/@tierd/client");
 
     t = await startTestTierd();
@@ -122,7 +122,7 @@ describe("the packed @tierd/client in a fresh project", () => {
     }
   });
 
-  it("type-checks a caller's ESM and CommonJS code and the README example against the shipped declarations", () => {
+  it("type-checks a caller's ESM and CommonJS code and the docs' example (docs/calling.md) against the shipped declarations", () => {
     expect(compiled.code, compiled.stdout + compiled.stderr).toBe(0);
   });
 
@@ -158,7 +158,7 @@ describe("the packed @tierd/client in a fresh project", () => {
     });
   }
 
-  it("runs the README's TypeScript example", async () => {
+  it("runs the TypeScript example of docs/calling.md", async () => {
     const out = await exec(process.execPath, ["build/quickstart.js"], { cwd: service });
     expect(out.code, out.stderr).toBe(0);
     expect(out.stdout).toMatch(/^would route to (NANO|MID|FRONTIER) - /m);

@@ -7,7 +7,7 @@ import { RouterService } from "../../gen/tierd/v1/router_pb.js";
 import { startTierd, type Tierd } from "../../src/app.js";
 import { silentLogger } from "../../src/core/log.js";
 import type { TelemetryProviders } from "../../src/telemetry/index.js";
-import { startFakeUpstream, type FakeUpstream, type FakeUpstreamOptions } from "../../src/testing/fake-upstream.js";
+import { startFakeUpstream, type FakeUpstream, type FakeUpstreamOptions } from "../../src/demo/fake-upstream.js";
 
 export interface TestTierd {
   tierd: Tierd;

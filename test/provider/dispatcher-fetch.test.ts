@@ -8,7 +8,7 @@ import OpenAI from "openai";
 import { Agent } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDispatcherFetch } from "../../src/provider/dispatcher-fetch.js";
-import { startFakeUpstream, type FakeUpstream } from "../../src/testing/fake-upstream.js";
+import { startFakeUpstream, type FakeUpstream } from "../../src/demo/fake-upstream.js";
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
 

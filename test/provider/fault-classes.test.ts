@@ -16,7 +16,7 @@ import {
 import { startTierd } from "../../src/app.js";
 import { ConfigError } from "../../src/config/index.js";
 import { silentLogger } from "../../src/core/log.js";
-import type { FakeUpstreamOptions } from "../../src/testing/fake-upstream.js";
+import type { FakeUpstreamOptions } from "../../src/demo/fake-upstream.js";
 import { startTestTierd, type TestTierd } from "../helpers/tierd.js";
 import { providerYaml, type ProviderTestSpec } from "./provider-config.js";
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/config/index.js";
 import { AttemptOutcome, ErrorClass, Tier, type CompletionRequest } from "../../src/core/types.js";
 import { createProvider, type ProviderWithCooldown } from "../../src/provider/index.js";
-import { startFakeUpstream, type FakeUpstream } from "../../src/testing/fake-upstream.js";
+import { startFakeUpstream, type FakeUpstream } from "../../src/demo/fake-upstream.js";
 import { providerYaml } from "./provider-config.js";
 
 const request: CompletionRequest = {

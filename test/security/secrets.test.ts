@@ -20,7 +20,7 @@ import { startTierd, type Tierd } from "../../src/app.js";
 import { formatReportTable } from "../../src/cli/format-report.js";
 import { createLogger } from "../../src/core/log.js";
 import { buildUsageReport } from "../../src/usage/index.js";
-import { startFakeUpstream, type FakeUpstream } from "../../src/testing/fake-upstream.js";
+import { startFakeUpstream, type FakeUpstream } from "../../src/demo/fake-upstream.js";
 import { authConfigYaml, clientsFor, testKey } from "../callers/keys.js";
 
 const UPSTREAM_CANARY = "canaryUPSTREAM7f3e9a1c5b2d8e4f6a0c";

@@ -6,7 +6,7 @@ import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { afterEach, describe, expect, it } from "vitest";
 import { Role, RouterService, Tier } from "../../gen/tierd/v1/router_pb.js";
-import { startFakeUpstream, type FakeUpstream } from "../../src/testing/fake-upstream.js";
+import { startFakeUpstream, type FakeUpstream } from "../../src/demo/fake-upstream.js";
 import { spawnTierd, writeTempConfig, type TierdProcess } from "../helpers/process.js";
 import { baseConfigYaml } from "../helpers/tierd.js";
 

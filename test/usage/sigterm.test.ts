@@ -6,7 +6,7 @@ import { createGrpcTransport } from "@connectrpc/connect-node";
 import { afterEach, describe, expect, it } from "vitest";
 import { Role, RouterService, Tier } from "../../gen/tierd/v1/router_pb.js";
 import { silentLogger } from "../../src/core/log.js";
-import { startFakeUpstream, type FakeUpstream } from "../../src/testing/fake-upstream.js";
+import { startFakeUpstream, type FakeUpstream } from "../../src/demo/fake-upstream.js";
 import { openLedgerStore } from "../../src/usage/index.js";
 import { spawnTierd, writeTempConfig, type TierdProcess } from "../helpers/process.js";
 import { baseConfigYaml } from "../helpers/tierd.js";

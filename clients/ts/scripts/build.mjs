@@ -8,11 +8,13 @@ import { cpSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { syncGen } from "./sync-gen.mjs";
 
 const pkg = join(dirname(fileURLToPath(import.meta.url)), "..");
 const repo = join(pkg, "..", "..");
 const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
 
+syncGen();
 for (const out of ["dist", "proto", "LICENSE"]) rmSync(join(pkg, out), { recursive: true, force: true });
 for (const project of ["tsconfig.json", "tsconfig.cjs.json"]) {
   const run = spawnSync(process.execPath, [tsc, "-p", join(pkg, project)], { stdio: "inherit" });

@@ -2,7 +2,7 @@
 // directive can target one model, and no answer bills more output tokens than
 // max_tokens (budgets reserve exactly that bound).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { approxTokens, startFakeUpstream, type FakeUpstream } from "../../src/testing/fake-upstream.js";
+import { approxTokens, startFakeUpstream, type FakeUpstream } from "../../src/demo/fake-upstream.js";
 
 describe("fake upstream", () => {
   let fake: FakeUpstream;
