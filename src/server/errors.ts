@@ -1,9 +1,13 @@
 // Errors cross into the transport here, once: a TierdError's code becomes a
 // Connect Code, stream failures carry a StreamFailure detail, and anything
 // unexpected is logged and answered as Internal without leaking internals.
+// Retry hints and bad fields travel as the standard google.rpc.RetryInfo and
+// google.rpc.BadRequest, which rich-status decoders in every language read;
+// tierd.v1.RetryInfo is sent too, for one release, for clients that read it.
 import { create } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
+import { BadRequestSchema, RetryInfoSchema as GoogleRetryInfoSchema } from "../../gen/google/rpc/error_details_pb.js";
 import { LimitExceededSchema, LimitKind, RetryInfoSchema } from "../../gen/tierd/v1/errors_pb.js";
 import { StreamFailureSchema } from "../../gen/tierd/v1/router_pb.js";
 import { isTierdError, type ErrorCode, type LimitFacts } from "../core/errors.js";
@@ -32,7 +36,12 @@ export function toConnectError(reason: unknown, log: Logger): ConnectError {
     if (reason.retryAfterSeconds !== undefined) {
       // Whole seconds in the header (RFC 9110 delay-seconds); the detail keeps milliseconds.
       metadata.set("retry-after", String(Math.max(1, Math.ceil(reason.retryAfterSeconds))));
-      details.push({ desc: RetryInfoSchema, value: create(RetryInfoSchema, { retryDelay: durationOf(reason.retryAfterSeconds) }) });
+      const retryDelay = durationOf(reason.retryAfterSeconds);
+      details.push({ desc: GoogleRetryInfoSchema, value: create(GoogleRetryInfoSchema, { retryDelay }) });
+      details.push({ desc: RetryInfoSchema, value: create(RetryInfoSchema, { retryDelay }) });
+    }
+    if (reason.code === "invalid_argument" && reason.field !== undefined) {
+      details.push({ desc: BadRequestSchema, value: create(BadRequestSchema, { fieldViolations: [{ field: reason.field, description: reason.message }] }) });
     }
     if (reason.limit !== undefined) details.push({ desc: LimitExceededSchema, value: create(LimitExceededSchema, limitToProto(reason.limit)) });
     if (reason.streamFailure) {

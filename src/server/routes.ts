@@ -3,6 +3,7 @@
 // (`createRouterTransport`), so a test can call every RPC without a socket.
 import type { DescFile } from "@bufbuild/protobuf";
 import type { ConnectRouter } from "@connectrpc/connect";
+import { file_google_rpc_error_details } from "../../gen/google/rpc/error_details_pb.js";
 import { file_grpc_health_v1_health, Health } from "../../gen/grpc/health/v1/health_pb.js";
 import { file_grpc_reflection_v1_reflection } from "../../gen/grpc/reflection/v1/reflection_pb.js";
 import { file_grpc_reflection_v1alpha_reflection } from "../../gen/grpc/reflection/v1alpha/reflection_pb.js";
@@ -29,6 +30,7 @@ const SERVED_FILES: DescFile[] = [
   file_tierd_v1_router,
   file_tierd_v1_admin,
   file_tierd_v1_errors,
+  file_google_rpc_error_details,
   file_grpc_health_v1_health,
   file_grpc_reflection_v1_reflection,
   file_grpc_reflection_v1alpha_reflection,

@@ -2,6 +2,7 @@
 // real server, and the bucket arithmetic on a controlled clock.
 import { Code, ConnectError } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { RetryInfoSchema as GoogleRetryInfoSchema } from "../../gen/google/rpc/error_details_pb.js";
 import { LimitExceededSchema, LimitKind, RetryInfoSchema } from "../../gen/tierd/v1/errors_pb.js";
 import { Role, RouterService, Tier } from "../../gen/tierd/v1/router_pb.js";
 import { startTierd, type Tierd } from "../../src/app.js";
@@ -49,6 +50,8 @@ for (const backend of counterBackends()) {
       expect(retryAfter).toBeGreaterThanOrEqual(10);
       expect(retryAfter).toBeLessThanOrEqual(12);
       expect(err.findDetails(RetryInfoSchema)[0]?.retryDelay?.seconds).toBeGreaterThanOrEqual(9n);
+      // The standard detail too, which grpc-go's status and grpcio-status decode.
+      expect(err.findDetails(GoogleRetryInfoSchema)[0]?.retryDelay?.seconds).toBe(err.findDetails(RetryInfoSchema)[0]?.retryDelay?.seconds);
       expect(err.findDetails(LimitExceededSchema)[0]).toMatchObject({ kind: LimitKind.REQUESTS_PER_MINUTE, name: "five", limit: 5n });
       expect(fake.requestCount()).toBe(before);
       // Another caller is not affected.

@@ -4,6 +4,7 @@
 // dependency on the listener.
 import { Code, ConnectError, createClient, createRouterTransport } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BadRequestSchema } from "../../gen/google/rpc/error_details_pb.js";
 import { Health, HealthCheckResponse_ServingStatus } from "../../gen/grpc/health/v1/health_pb.js";
 import { AdminService } from "../../gen/tierd/v1/admin_pb.js";
 import { Role, RouterService, Tier } from "../../gen/tierd/v1/router_pb.js";
@@ -55,6 +56,10 @@ describe("tierd routes on an in-memory transport", () => {
     const err = await client.classify({ messages: [] }).catch((e: unknown) => ConnectError.from(e));
     expect(err).toBeInstanceOf(ConnectError);
     expect((err as ConnectError).code).toBe(Code.InvalidArgument);
+    // The bad field as the standard google.rpc.BadRequest detail.
+    const [bad] = (err as ConnectError).findDetails(BadRequestSchema);
+    expect(bad?.fieldViolations[0]?.field).toBe("messages");
+    expect(bad?.fieldViolations[0]?.description).toMatch(/^messages: /);
     const admin = createClient(AdminService, transport);
     const noLedger = await admin.getUsageReport({}).catch((e: unknown) => ConnectError.from(e));
     expect((noLedger as ConnectError).code).toBe(Code.FailedPrecondition);

@@ -26,6 +26,8 @@ export const file_tierd_v1_errors: GenFile = /*@__PURE__*/
  * same value is in the `retry-after` response header, in whole seconds.
  * Fields and numbers match google.rpc.RetryInfo, so a decoder of that message
  * reads this one too.
+ * Deprecated: google.rpc.RetryInfo (google/rpc/error_details.proto) is now
+ * sent beside it, and is what to read; this one goes in the next minor release.
  *
  * @generated from message tierd.v1.RetryInfo
  */
