@@ -11,6 +11,7 @@ import { HealthCheckResponse_ServingStatus } from "../gen/grpc/health/v1/health_
 import { startCache, type RunningCache } from "./cache/index.js";
 import { authProblemsAt, createAuthenticator, createBudgets, createCallerGate, createInputLimits, createRateLimits, openCounters, type Counters } from "./callers/index.js";
 import { ConfigError, EMBEDDED_CONFIG_NAME, loadConfig, parseConfig, type Config } from "./config/index.js";
+import { serverStopping } from "./core/errors.js";
 import { createLogger, type Logger } from "./core/log.js";
 import { createResourceStack, type ResourceStack } from "./core/resource-stack.js";
 import { Tier } from "./core/types.js";
@@ -188,7 +189,7 @@ async function assemble(options: StartOptions, resources: ResourceStack): Promis
         health.setAll(HealthCheckResponse_ServingStatus.NOT_SERVING);
         await server.close(graceMs, () => {
           log.warn("shutdown grace period over; cancelling in-flight calls", { grace_ms: graceMs });
-          shutdown.abort();
+          shutdown.abort(serverStopping(graceMs));
         });
         // After the drain: requests finished (or cancelled) during the grace
         // period have queued their records; the ledger gets at least 5 s to

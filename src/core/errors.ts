@@ -82,3 +82,17 @@ export function invalidArgument(field: string, message: string): TierdError {
 export function isTierdError(value: unknown): value is TierdError {
   return value instanceof TierdError;
 }
+
+/**
+ * The reason a server stop gives to the calls it cuts short (the abort
+ * reason of their signal): UNAVAILABLE, which clients retry elsewhere, not
+ * CANCELED, which says the caller gave up.
+ */
+export function serverStopping(graceMs: number): TierdError {
+  return new TierdError("unavailable", `tierd is shutting down: the call outlived the ${graceMs} ms grace period; retry it (on another replica)`);
+}
+
+/** The TierdError a call's signal was aborted with (a server stop), if any; a caller's own cancel has none. */
+export function abortReasonOf(signal: AbortSignal): TierdError | undefined {
+  return signal.aborted && isTierdError(signal.reason) ? signal.reason : undefined;
+}

@@ -81,6 +81,16 @@ export function createTierDecider(options: TierDeciderOptions): TierDecider {
       return { choice: { tier: TIER_OF_NAME[tier], score: 0, confidence: 1, decidedBy: DecisionStage.RULE, reason: `rule ${rule}` }, classifierMs, classifierCost, decisive: ruleStepAt.get(rule)! };
     }
 
+    // Floors and ceilings that leave one tier: no classifier can change it,
+    // so none runs (and the LLM classifier is not paid for).
+    const lo = evaluation.floor?.tier ?? "nano";
+    const hi = evaluation.ceiling?.tier ?? "frontier";
+    if (lo === hi) {
+      const bound = evaluation.floor?.tier === lo ? evaluation.floor : evaluation.ceiling!;
+      const choice: TierChoice = { tier: TIER_OF_NAME[lo], score: 0, confidence: 1, decidedBy: DecisionStage.RULE, reason: `rule ${bound.rule} (only ${lo} is allowed: no classifier ran)` };
+      return { choice, classifierMs, classifierCost, decisive: ruleStepAt.get(bound.rule)! };
+    }
+
     // The proposal before floors and ceilings, and the step that made it.
     let proposal: TierChoice;
     let proposalStep: number;
@@ -131,7 +141,9 @@ export function createTierDecider(options: TierDeciderOptions): TierDecider {
       const lower = TIER_NAMES[Math.max(0, TIER_NAMES.indexOf(own) - 1)]!;
       const pair: [TierName, TierName] = verdict.doubtUp !== undefined ? [own, verdict.doubtUp] : own === "nano" ? ["nano", "mid"] : [lower, own];
       let tieBroken = verdict.remembered !== undefined;
-      if (!tieBroken && llm !== undefined && verdict.confidence < llmBelow) {
+      // A pair the rules' bounds fold into one tier is no question to pay for.
+      const moot = clamp(pair[0], evaluation.floor, evaluation.ceiling) === clamp(pair[1], evaluation.floor, evaluation.ceiling);
+      if (!tieBroken && !moot && llm !== undefined && verdict.confidence < llmBelow) {
         const llmStarted = clock();
         const outcome = await llm.classify(input, ctx);
         const llmMs = clock() - llmStarted;

@@ -21,7 +21,7 @@
 // spliced into a half-sent answer.
 import type { RetryConfig } from "../config/index.js";
 import { monotonicNow, preciseWallNow, roundMs, wallNow, type MonotonicClock, type WallClock } from "../core/clock.js";
-import { TierdError } from "../core/errors.js";
+import { abortReasonOf, TierdError } from "../core/errors.js";
 import {
   AttemptOutcome,
   ErrorClass,
@@ -348,9 +348,12 @@ export class ChainWalk {
       case ErrorClass.DEADLINE:
         this.stop("deadline_exceeded", "deadline exceeded while waiting for the upstream");
         return;
-      case ErrorClass.CANCELED:
-        this.stop("canceled", "the caller cancelled the request");
+      case ErrorClass.CANCELED: {
+        const stopping = abortReasonOf(this.options.ctx.signal);
+        if (stopping) this.stop(stopping.code, stopping.message);
+        else this.stop("canceled", "the caller cancelled the request");
         return;
+      }
       case ErrorClass.UPSTREAM_AUTH:
         this.tierAuthFailures.push(name);
         this.authRefused.add(name);
@@ -510,9 +513,10 @@ export class ChainWalk {
 
   private callerGone(): TierdError {
     const deadline = deadlinePassed(this.options.ctx, this.now());
-    return deadline
-      ? new TierdError("deadline_exceeded", "deadline exceeded before an upstream answered", { attempts: this.attempts })
-      : new TierdError("canceled", "the caller cancelled the request", { attempts: this.attempts });
+    if (deadline) return new TierdError("deadline_exceeded", "deadline exceeded before an upstream answered", { attempts: this.attempts });
+    const stopping = abortReasonOf(this.options.ctx.signal);
+    if (stopping) return new TierdError(stopping.code, stopping.message, { attempts: this.attempts });
+    return new TierdError("canceled", "the caller cancelled the request", { attempts: this.attempts });
   }
 }
 

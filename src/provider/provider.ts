@@ -5,7 +5,7 @@
 import type { ChatCompletionChunk } from "openai/resources/chat/completions";
 import { cooldownSchema, retrySchema, type Config } from "../config/index.js";
 import { monotonicNow, wallNow, type MonotonicClock, type WallClock } from "../core/clock.js";
-import { TierdError, type ErrorCode } from "../core/errors.js";
+import { abortReasonOf, TierdError, type ErrorCode } from "../core/errors.js";
 import { ErrorClass, type Attempt, type CallContext, type Completion, type CompletionRequest, type RoutableTier } from "../core/types.js";
 import { attemptSignal, failureOf, type AttemptSignal } from "./attempt-signal.js";
 import { ChainWalk, type Call, type CallOutcome, type Target } from "./chain-walk.js";
@@ -175,7 +175,7 @@ export function createProvider(options: ProviderOptions): ProviderWithCooldown {
       }
     } catch (err) {
       const failure = failureOf(err, signal, ctx, secrets, true);
-      return { ok: false, failure, cut: streamFailure(target, failure, reader, request, attempts) };
+      return { ok: false, failure, cut: streamFailure(target, failure, reader, request, attempts, ctx) };
     } finally {
       signal.dispose(reader.ended);
     }
@@ -206,11 +206,21 @@ export function createProvider(options: ProviderOptions): ProviderWithCooldown {
   }
 
   /** What a broken-off stream delivered and billed (estimated when the upstream sent no usage), and the caller's error saying so. */
-  function streamFailure(target: Target, failure: UpstreamFailure, reader: StreamReader, request: CompletionRequest, attempts: Attempt[]): { costPicoUsd: bigint; error: TierdError } {
+  function streamFailure(
+    target: Target,
+    failure: UpstreamFailure,
+    reader: StreamReader,
+    request: CompletionRequest,
+    attempts: Attempt[],
+    ctx: CallContext,
+  ): { costPicoUsd: bigint; error: TierdError } {
     const usage = usageOf(reader.usage, request, reader.content);
     const costPicoUsd = costOf(usage, prices.priceOf(target.deployment.config.model));
-    const { errorClass, detail } = failure;
-    const code: ErrorCode = errorClass === ErrorClass.CANCELED ? "canceled" : errorClass === ErrorClass.DEADLINE ? "deadline_exceeded" : "unavailable";
+    const { errorClass } = failure;
+    // A cancel that came from a server stop is the server's (UNAVAILABLE), not the caller's.
+    const stopping = errorClass === ErrorClass.CANCELED ? abortReasonOf(ctx.signal) : undefined;
+    const detail = stopping?.message ?? failure.detail;
+    const code: ErrorCode = stopping?.code ?? (errorClass === ErrorClass.CANCELED ? "canceled" : errorClass === ErrorClass.DEADLINE ? "deadline_exceeded" : "unavailable");
     const error = new TierdError(
       code,
       `stream from ${target.deployment.name} failed after ${reader.deltas} deltas (${reader.content.length} characters delivered): ${detail}`,

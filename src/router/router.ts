@@ -2,7 +2,7 @@
 // TypeScript over the core modules; the server adapts it to RPCs.
 import { randomUUID } from "node:crypto";
 import { monotonicNow, preciseWallNow, roundMs, type MonotonicClock } from "../core/clock.js";
-import { isTierdError } from "../core/errors.js";
+import { abortReasonOf, isTierdError } from "../core/errors.js";
 import {
   ZERO_USAGE,
   type CallContext,
@@ -184,6 +184,9 @@ function failedFacts(err: unknown, decision: Decision | undefined, ctx: CallCont
   if (failure.code === "canceled" && ctx.deadlineAt !== undefined && Date.now() >= ctx.deadlineAt - DEADLINE_SLACK_MS) {
     failure = { ...failure, code: "deadline_exceeded" };
   }
+  // Cut short by a server stop: tierd's fault, and an error in reports.
+  const stopping = failure.code === "canceled" ? abortReasonOf(ctx.signal) : undefined;
+  if (stopping) failure = { code: stopping.code, message: stopping.message };
   return {
     ...(decision === undefined ? {} : { decision }),
     failure,

@@ -50,16 +50,23 @@ describe("the decision cascade", () => {
     expect(d.trace[0]!.decisive).toBe(true);
   });
 
-  it("caps the classifier at an endpoint ceiling, naming the rule", async () => {
+  it("runs no classifier under a ceiling that leaves one tier, naming the rule", async () => {
     const decider = createTierDecider({ config: config({ policy: rules }), local: fixedLocal(SURE_FRONTIER) });
     const d = await decider.decide(input({ endpoint: "/api/search/suggest" }), ctx);
     expect(d.tier).toBe(Tier.NANO);
     expect(d.decidedBy).toBe(DecisionStage.RULE);
-    expect(d.reason).toMatch(/^rule suggest-ceiling \(local classifier: score 0\.950 -> frontier, capped to nano\)/);
-    const classifierStep = d.trace.find((s) => s.stage === DecisionStage.LOCAL_CLASSIFIER)!;
-    expect(classifierStep.tier).toBe(Tier.FRONTIER);
-    expect(classifierStep.decisive).toBe(false);
+    expect(d.reason).toBe("rule suggest-ceiling (only nano is allowed: no classifier ran)");
+    expect(d.trace.some((s) => s.stage === DecisionStage.LOCAL_CLASSIFIER)).toBe(false);
     expect(d.trace.find((s) => s.decisive)!.detail).toContain("suggest-ceiling");
+  });
+
+  it("caps the classifier at a ceiling above nano, naming the rule", async () => {
+    const capped = { ...rules, rules: [{ name: "mid-cap", when: { endpoint: "/api/capped" }, max_tier: "mid" as const }] };
+    const d = await createTierDecider({ config: config({ policy: capped }), local: fixedLocal(SURE_FRONTIER) }).decide(input({ endpoint: "/api/capped" }), ctx);
+    expect([d.tier, d.decidedBy]).toEqual([Tier.MID, DecisionStage.RULE]);
+    expect(d.reason).toMatch(/^rule mid-cap \(local classifier: score 0\.950 -> frontier, capped to mid\)/);
+    const classifierStep = d.trace.find((s) => s.stage === DecisionStage.LOCAL_CLASSIFIER)!;
+    expect([classifierStep.tier, classifierStep.decisive]).toEqual([Tier.FRONTIER, false]);
   });
 
   it("applies plan rules: free stays at nano, enterprise gets at least mid", async () => {
@@ -187,6 +194,19 @@ describe("the decision cascade", () => {
       llm: { classify: async () => ({ kind: "malformed" as const, detail: "not JSON", costPicoUsd: 1n }) },
     }).decide(input(), ctx);
     expect(malformed.tier).toBe(Tier.FRONTIER);
+  });
+
+  it("does not ask (or pay) the LLM classifier when the rules' bounds fold its two tiers into one", async () => {
+    const leaningUp: [number, number, number] = [0.2, 0.4, 0.4]; // mid, torn between mid and frontier
+    let asked = 0;
+    const llm = { classify: async () => (asked++, { kind: "verdict" as const, verdict: { tier: "frontier" as const, confidence: 0.9 }, cached: false, costPicoUsd: 5n }) };
+    const capped = { ...rules, rules: [{ name: "mid-cap", when: { endpoint: "/api/capped" }, max_tier: "mid" as const }] };
+    const decider = createTierDecider({ config: config({ policy: capped, classifier: { llm: { enabled: true, confidence_below: 0.6 } } }), local: fixedLocal(leaningUp), llm });
+    const d = await decider.decide(input({ endpoint: "/api/capped" }), ctx);
+    expect([d.tier, asked, d.classifierCostPicoUsd]).toEqual([Tier.MID, 0, undefined]);
+    // Without the cap the same prompt is a question worth asking.
+    await decider.decide(input({ endpoint: "/api/other" }), ctx);
+    expect(asked).toBe(1);
   });
 
   it("runs no classifier in rules-only mode", async () => {

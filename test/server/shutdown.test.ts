@@ -49,8 +49,21 @@ describe("graceful shutdown", () => {
       }
     })().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConnectError);
-    expect([Code.Unavailable, Code.Canceled, Code.Aborted]).toContain((err as ConnectError).code);
+    // The server's fault, and retryable: UNAVAILABLE, never CANCELED (which says the caller gave up).
+    expect((err as ConnectError).code).toBe(Code.Unavailable);
     expect(cases).not.toContain("summary");
+    expect(await proc!.exited).toBe(0);
+  });
+  it("answers a unary call cut by the grace period with UNAVAILABLE, naming the shutdown", async () => {
+    const client = await start(300, 0);
+    const call = client.route({ messages: [{ role: Role.USER, content: 'wait [[fake:{"hang":true}]]' }], tierOverride: Tier.NANO }).catch((e: unknown) => e);
+    // Once the upstream has the request (it hangs), tierd is told to stop.
+    while (fake!.requestCount() === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    proc!.child.kill("SIGTERM");
+    const err = await call;
+    expect(err).toBeInstanceOf(ConnectError);
+    expect((err as ConnectError).code).toBe(Code.Unavailable);
+    expect((err as ConnectError).rawMessage).toMatch(/shutting down/);
     expect(await proc!.exited).toBe(0);
   });
 });
