@@ -24,6 +24,7 @@ import { errorMappingInterceptor } from "./server/errors.js";
 import { createHealthState, type HealthState } from "./server/health.js";
 import { listenHttp } from "./server/http-server.js";
 import { ADMIN_SERVICES, OPEN_SERVICES, SERVED_SERVICES, tierdRoutes } from "./server/routes.js";
+import { clampTimeoutHeaders } from "./server/timeout-headers.js";
 import { unimplementedFallback } from "./server/unimplemented.js";
 import { startTelemetry, type RunningTelemetry, type TelemetryProviders } from "./telemetry/index.js";
 import { startUsageLedger, type RunningLedger } from "./usage/index.js";
@@ -161,7 +162,15 @@ async function assemble(options: StartOptions, resources: ResourceStack): Promis
     shutdownSignal: shutdown.signal,
   });
 
-  const server = await listenHttp({ host, port: options.port ?? config.server.port, handler, log });
+  const port = options.port ?? config.server.port;
+  const maxTimeoutMs = config.server.max_timeout_ms;
+  const guarded: typeof handler = (req, res) => {
+    clampTimeoutHeaders(req.headers, maxTimeoutMs);
+    handler(req, res);
+  };
+  const server = await listenHttp({ host, port, handler: guarded, log }).catch((err: unknown) => {
+    throw listenError(err, source, host, port);
+  });
   if (config.auth.enabled) {
     log.info("authentication on", { keys: config.auth.keys.length, revoked: config.auth.revoked.length });
   } else {
@@ -269,6 +278,18 @@ function interceptorsOf(config: Config, log: Logger, telemetry: RunningTelemetry
       ? [authInterceptor({ authenticator: createAuthenticator({ auth: config.auth }), openServices: OPEN_SERVICES, adminServices: ADMIN_SERVICES })]
       : []),
   ];
+}
+
+/** A port that is taken, or not ours to bind, is a configuration problem with a fix, not a crash. */
+function listenError(err: unknown, source: string, host: string, port: number): unknown {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  const why: Record<string, string> = {
+    EADDRINUSE: "the address is already in use (another tierd, or another server, listens there)",
+    EACCES: "permission denied (ports below 1024 need privileges)",
+    EADDRNOTAVAIL: "this machine has no such address",
+  };
+  if (code === undefined || why[code] === undefined) return err;
+  return new ConfigError(source, [{ path: "server.port", message: `cannot listen on ${host}:${port}: ${why[code]}; choose another server.port / server.host (or --port / --host)` }]);
 }
 
 function reasonOf(err: unknown): string {

@@ -14,9 +14,10 @@
 //   retryable (429, 500-504, connection, timeout, truncated, malformed):
 //     retry the same deployment up to retry.max_retries, then the next one;
 //   context length: skip to the first deployment whose window is larger;
-//   upstream auth (401/403): cooldown that deployment, next in the same
+//   upstream auth (401/403) or not found (404: the deployment's model or
+//     route is unknown there): cooldown that deployment, next in the same
 //     tier, never a pricier tier;
-//   bad request, not found, caller's deadline or cancel: stop at once.
+//   bad request, caller's deadline or cancel: stop at once.
 // Once content reached the caller a failure is final: no fallback can be
 // spliced into a half-sent answer.
 import type { RetryConfig } from "../config/index.js";
@@ -120,17 +121,19 @@ export class ChainWalk {
   private position = 0;
   private pendingRetry: PendingRetry | undefined;
   private stopped: TierdError | undefined;
-  /** Deployments of the current tier that refused their credentials. */
-  private tierAuthFailures: string[] = [];
+  /** Deployments of the current tier that failed on their own configuration: credentials refused, model or route unknown. */
+  private tierConfigFaults: string[] = [];
   /** Something other than credentials failed in this tier: the next tier may be tried. */
   private tierEscalates = false;
-  private stoppedOnAuth = false;
+  private stoppedOnConfigFault = false;
   /** Deployments that failed for good in this request, with why: not called again from another tier. */
   private readonly failedHere = new Map<string, ErrorClass>();
   /** Per non-unsuitable hop: the error class behind it (a cooldown skip carries what opened the breaker). */
   private readonly effectiveClasses: ErrorClass[] = [];
   /** Deployments whose credentials were refused (now or before, per their cooldown). */
   private readonly authRefused = new Set<string>();
+  /** Deployments whose upstream did not know the model or route (404), with its words. */
+  private readonly notFound = new Map<string, string>();
   private retryAfterHintMs: number | undefined;
   private heldProbe: string | undefined;
   /** The latest budget refusal: the caller's error when the walk ends on one. */
@@ -241,16 +244,17 @@ export class ChainWalk {
     for (;;) {
       this.throwIfCallerGone();
       if (this.position >= this.queue.length) {
-        if (this.tierIndex >= 0 && this.tierAuthFailures.length > 0 && !this.tierEscalates) {
-          // The tier failed only on its own credentials: a pricier tier
-          // would spend more money to hide a configuration fault.
-          this.stoppedOnAuth = true;
+        if (this.tierIndex >= 0 && this.tierConfigFaults.length > 0 && !this.tierEscalates) {
+          // The tier failed only on its deployments' own configuration
+          // (credentials, model names): a pricier tier would spend more money
+          // to hide a configuration fault.
+          this.stoppedOnConfigFault = true;
           return undefined;
         }
         if (++this.tierIndex >= this.options.chain.length) return undefined;
         this.queue = this.options.deploymentsOf(this.options.chain[this.tierIndex]!);
         this.position = 0;
-        this.tierAuthFailures = [];
+        this.tierConfigFaults = [];
         this.tierEscalates = false;
         continue;
       }
@@ -333,7 +337,9 @@ export class ChainWalk {
     this.effectiveClasses.push(failure.errorClass);
     const { cooldown } = this.options;
     const name = target.deployment.name;
-    if (failure.errorClass === ErrorClass.UPSTREAM_AUTH) cooldown.trip(name, failure.errorClass);
+    // A deployment's own configuration fault (its credentials, its model or
+    // route): every request would meet it, so the breaker opens at once.
+    if (failure.errorClass === ErrorClass.UPSTREAM_AUTH || failure.errorClass === ErrorClass.NOT_FOUND) cooldown.trip(name, failure.errorClass);
     else if (countsTowardCooldown(failure.errorClass)) cooldown.failure(name, failure.errorClass, target.probe);
     else cooldown.release(name, target.probe);
     if (target.probe) this.heldProbe = undefined;
@@ -341,9 +347,6 @@ export class ChainWalk {
     switch (failure.errorClass) {
       case ErrorClass.BAD_REQUEST:
         this.stop("invalid_argument", `upstream rejected the request: ${failure.detail}`);
-        return;
-      case ErrorClass.NOT_FOUND:
-        this.stop("not_found", `upstream of deployment ${name} does not know the model or route: ${failure.detail}`);
         return;
       case ErrorClass.DEADLINE:
         this.stop("deadline_exceeded", "deadline exceeded while waiting for the upstream");
@@ -355,8 +358,12 @@ export class ChainWalk {
         return;
       }
       case ErrorClass.UPSTREAM_AUTH:
-        this.tierAuthFailures.push(name);
-        this.authRefused.add(name);
+      case ErrorClass.NOT_FOUND:
+        // The next deployment of the same tier may be configured right; a
+        // pricier tier would spend more to hide the fault.
+        this.tierConfigFaults.push(name);
+        if (failure.errorClass === ErrorClass.UPSTREAM_AUTH) this.authRefused.add(name);
+        else this.notFound.set(name, failure.detail);
         this.failedHere.set(name, failure.errorClass);
         return;
       case ErrorClass.CONTEXT_LENGTH:
@@ -439,13 +446,14 @@ export class ChainWalk {
     const attempts = this.attempts;
     const hint = this.retryAfterHintMs === undefined ? {} : { retryAfterSeconds: Math.ceil(this.retryAfterHintMs / 1000) };
     const classes = this.effectiveClasses;
-    if (this.stoppedOnAuth || (classes.length > 0 && classes.every((c) => c === ErrorClass.UPSTREAM_AUTH))) {
-      const names = [...this.authRefused].join(", ");
-      return new TierdError(
-        "unavailable",
-        `upstream refused the credentials configured for deployment ${names}; fix its api_key (the caller's credentials are not at fault)`,
-        { attempts },
-      );
+    const configFault = (c: ErrorClass) => c === ErrorClass.UPSTREAM_AUTH || c === ErrorClass.NOT_FOUND;
+    if (this.stoppedOnConfigFault || (classes.length > 0 && classes.every(configFault))) {
+      const faults: string[] = [];
+      if (this.authRefused.size > 0) faults.push(`upstream refused the credentials configured for deployment ${[...this.authRefused].join(", ")}; fix its api_key`);
+      for (const [name, detail] of this.notFound) faults.push(`upstream of deployment ${name} does not know the model or route (${detail}); fix its model or base_url`);
+      // Only unknown models or routes: the caller asked for something no deployment has.
+      const code = this.authRefused.size === 0 ? "not_found" : "unavailable";
+      return new TierdError(code, `${faults.join("; ")} (the caller's request and credentials are not at fault)`, { attempts });
     }
     const last = classes[classes.length - 1];
     if (last === undefined) {
@@ -490,9 +498,10 @@ export class ChainWalk {
   private skip(deployment: Deployment, tier: RoutableTier, errorClass: ErrorClass, effective: ErrorClass, detail: string): void {
     this.attempts.push(skipped(deployment, tier, errorClass, detail));
     this.effectiveClasses.push(effective);
-    if (effective === ErrorClass.UPSTREAM_AUTH) {
-      this.tierAuthFailures.push(deployment.name);
-      this.authRefused.add(deployment.name);
+    if (effective === ErrorClass.UPSTREAM_AUTH || effective === ErrorClass.NOT_FOUND) {
+      this.tierConfigFaults.push(deployment.name);
+      if (effective === ErrorClass.UPSTREAM_AUTH) this.authRefused.add(deployment.name);
+      else if (!this.notFound.has(deployment.name)) this.notFound.set(deployment.name, detail);
     } else {
       this.tierEscalates = true;
     }

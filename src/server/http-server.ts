@@ -8,6 +8,14 @@ import net, { type AddressInfo } from "node:net";
 import type { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { Logger } from "../core/log.js";
 
+/**
+ * After the grace period, how long cut calls get to send their final status
+ * (UNAVAILABLE, "shutting down") before their connections are destroyed. A
+ * destroyed stream reads as a reset, which clients report as CANCELED; on a
+ * loaded machine the aborted handlers can need a few hundred ms to run.
+ */
+const ABORT_SETTLE_MS = 1_000;
+
 export interface HttpServerOptions {
   host: string;
   port: number;
@@ -112,7 +120,7 @@ export async function listenHttp(options: HttpServerOptions): Promise<RunningHtt
       if (outcome === "expired") {
         onGraceExpired?.();
         // Give aborted handlers a moment to send their final status.
-        await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, 250))]);
+        await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, ABORT_SETTLE_MS))]);
         for (const session of sessions) session.destroy();
         for (const socket of sockets) socket.destroy();
       }

@@ -332,6 +332,24 @@ describe("chain walk: failures that change the route", () => {
     expect(end.error?.field).toBe("params.response_format");
   });
 
+  it("on upstream 404 cools the deployment down and tries the next one in the same tier, never a pricier one", async () => {
+    const h = harness({ nano: [deployment("nano-1"), deployment("nano-2")], mid: [deployment("mid-1")], script: { "nano-1": [fail(ErrorClass.NOT_FOUND, 404)] } });
+    const end = await h.drive();
+    expect(hops(h.walk.attempts)).toEqual(["nano-1#0 FAILURE NOT_FOUND", "nano-2#0 SUCCESS"]);
+    expect(end.value).toBe("answer from nano-2");
+    expect(h.cooldown.isClosed("nano-1")).toBe(false);
+    // Every nano deployment unknown: NOT_FOUND naming them, and mid is not called.
+    const all = harness({
+      nano: [deployment("nano-1"), deployment("nano-2")],
+      mid: [deployment("mid-1")],
+      script: { "nano-1": [fail(ErrorClass.NOT_FOUND, 404)], "nano-2": [fail(ErrorClass.NOT_FOUND, 404)] },
+    });
+    const failed = await all.drive();
+    expect(all.calls).toEqual(["nano-1#0", "nano-2#0"]);
+    expect(failed.error?.code).toBe("not_found");
+    expect(failed.error?.message).toMatch(/^upstream of deployment nano-1 does not know the model or route .*; upstream of deployment nano-2 does not know/);
+  });
+
   it("on upstream 401/403 cools the deployment down and tries the next one in the same tier", async () => {
     const h = harness({
       nano: [deployment("nano-1"), deployment("nano-2")],
@@ -396,7 +414,6 @@ describe("chain walk: failures that change the route", () => {
 describe("chain walk: failures that stop the walk", () => {
   it.each([
     [ErrorClass.BAD_REQUEST, 400, "invalid_argument", /^upstream rejected the request: /],
-    [ErrorClass.NOT_FOUND, 404, "not_found", /^upstream of deployment nano-1 does not know the model or route/],
     [ErrorClass.DEADLINE, 0, "deadline_exceeded", /^deadline exceeded while waiting for the upstream$/],
     [ErrorClass.CANCELED, 0, "canceled", /^the caller cancelled the request$/],
   ] as const)("%s stops at once, with no verdict on the deployment", async (errorClass, status, code, message) => {

@@ -188,11 +188,12 @@ describe("requests the upstream rejects", () => {
     expect(hops(res.attempts)).toEqual(["nano-1 SUCCESS"]);
   });
 
-  it("maps an upstream 404 to NotFound without fallback", async () => {
+  it("maps an upstream 404 on the only nano deployment to NotFound, without escalating to a pricier tier", async () => {
     const t = await start();
     t.fake.inject({ model: "test/nano-1", fault: { status: 404 } });
     const err = await failureOf(t.grpc.route({ messages: ask(), tierOverride: Tier.NANO }));
     expect(err.code).toBe(Code.NotFound);
+    expect(err.rawMessage).toMatch(/deployment nano-1 does not know the model or route .*fix its model or base_url/);
     expect(t.fake.requestCount()).toBe(1);
   });
 });
