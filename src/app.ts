@@ -168,7 +168,7 @@ async function assemble(options: StartOptions, resources: ResourceStack): Promis
     clampTimeoutHeaders(req.headers, maxTimeoutMs);
     handler(req, res);
   };
-  const server = await listenHttp({ host, port, handler: guarded, log }).catch((err: unknown) => {
+  const server = await listenHttp({ host, port, handler: guarded, log, idleTimeoutMs: config.server.idle_timeout_ms, readTimeoutMs: config.server.read_timeout_ms }).catch((err: unknown) => {
     throw listenError(err, source, host, port);
   });
   if (config.auth.enabled) {

@@ -109,6 +109,18 @@ export const serverSchema = z.strictObject({
   max_request_bytes: positiveInt.default(4 * 1024 * 1024),
   /** Largest deadline a caller may ask for. */
   max_timeout_ms: positiveInt.default(10 * 60_000),
+  /**
+   * A connection with no call in flight that sends nothing for this long is
+   * closed (before its first byte, between calls, an HTTP/2 preface alone).
+   */
+  idle_timeout_ms: positiveInt.default(60_000),
+  /**
+   * A request's headers and body must have arrived this long after it
+   * started, or the stream (HTTP/1.1: the connection) is reset. tierd's RPCs
+   * send their whole request at once, so only a stalled or hostile client
+   * waits this long; the wait for the answer is the deadline's business.
+   */
+  read_timeout_ms: positiveInt.default(30_000),
 });
 
 export const logSchema = z.strictObject({

@@ -21,8 +21,10 @@ export interface HttpServerOptions {
   port: number;
   handler: NodeHandlerFn;
   log: Logger;
-  /** A connection that sends nothing for this long is closed. */
+  /** A connection with no call in flight that sends nothing for this long is closed. Default 60 s. */
   idleTimeoutMs?: number;
+  /** A request's headers and body must arrive within this long. Default 30 s. */
+  readTimeoutMs?: number;
 }
 
 export interface RunningHttpServer {
@@ -45,15 +47,35 @@ const H2_PREFACE = Buffer.from("PRI * HTTP/2.0");
 
 export async function listenHttp(options: HttpServerOptions): Promise<RunningHttpServer> {
   const idleTimeoutMs = options.idleTimeoutMs ?? 60_000;
-  const h2 = http2.createServer({ maxSessionMemory: 64, settings: { maxConcurrentStreams: 1000 } }, options.handler);
-  const h1 = http.createServer({ keepAlive: true }, options.handler);
-  h1.keepAliveTimeout = 5_000;
+  const readTimeoutMs = options.readTimeoutMs ?? 30_000;
+  const handler = withReadTimeout(options.handler, readTimeoutMs);
+  const h2 = http2.createServer({ maxSessionMemory: 64, settings: { maxConcurrentStreams: 1000 } }, handler);
+  // Node checks headersTimeout and requestTimeout on this interval: a
+  // coarser one would let a stalled client hold its connection longer.
+  const h1 = http.createServer({ keepAlive: true, connectionsCheckingInterval: Math.max(50, Math.min(readTimeoutMs / 4, 30_000)) }, handler);
+  h1.keepAliveTimeout = Math.min(5_000, idleTimeoutMs);
+  h1.headersTimeout = readTimeoutMs;
+  h1.requestTimeout = readTimeoutMs;
+  // node:http enforces those two from a timer it starts when the server
+  // listens; this one never listens (the TCP server above hands it sockets),
+  // so it is told it does.
+  h1.emit("listening");
   const sockets = new Set<net.Socket>();
   const sessions = new Set<http2.ServerHttp2Session>();
   h2.on("session", (session) => {
     sessions.add(session);
     session.on("close", () => sessions.delete(session));
     session.on("error", () => undefined);
+    // Idle means no frames and no call in flight: a call waiting on a slow
+    // upstream sends nothing for a while, and its deadline bounds it.
+    let open = 0;
+    session.on("stream", (stream) => {
+      open++;
+      stream.once("close", () => open--);
+    });
+    session.setTimeout(idleTimeoutMs, () => {
+      if (open === 0) session.destroy();
+    });
   });
   h2.on("sessionError", () => undefined);
 
@@ -100,6 +122,8 @@ export async function listenHttp(options: HttpServerOptions): Promise<RunningHtt
     connectionCount: () => sockets.size,
     async close(graceMs, onGraceExpired) {
       tcp.close();
+      // Stops node:http's timeout checks (its "not running" error is expected: it never listened).
+      h1.close(() => undefined);
       // GOAWAY: clients open no new streams here, running streams go on.
       for (const session of sessions) session.close();
       h1.closeIdleConnections();
@@ -125,5 +149,23 @@ export async function listenHttp(options: HttpServerOptions): Promise<RunningHtt
         for (const socket of sockets) socket.destroy();
       }
     },
+  };
+}
+
+/**
+ * Resets a request whose headers and body have not all arrived `timeoutMs`
+ * after it started (a client that stalls half-way through its body), and
+ * leaves alone one that is being answered.
+ */
+function withReadTimeout(handler: NodeHandlerFn, timeoutMs: number): NodeHandlerFn {
+  return (req, res) => {
+    // HTTP/2: reset that stream only (the connection's other calls go on);
+    // HTTP/1.1: the connection is the request.
+    const reset = () => ("stream" in req ? req.stream.close(http2.constants.NGHTTP2_CANCEL) : req.socket.destroy());
+    const timer = setTimeout(reset, timeoutMs);
+    const done = () => clearTimeout(timer);
+    req.once("end", done);
+    res.once("close", done);
+    return handler(req, res);
   };
 }
