@@ -24,6 +24,7 @@ import { errorMappingInterceptor } from "./server/errors.js";
 import { createHealthState, type HealthState } from "./server/health.js";
 import { listenHttp } from "./server/http-server.js";
 import { ADMIN_SERVICES, OPEN_SERVICES, SERVED_SERVICES, tierdRoutes } from "./server/routes.js";
+import { guardJsonDepth } from "./server/json-depth.js";
 import { clampTimeoutHeaders } from "./server/timeout-headers.js";
 import { unimplementedFallback } from "./server/unimplemented.js";
 import { startTelemetry, type RunningTelemetry, type TelemetryProviders } from "./telemetry/index.js";
@@ -166,6 +167,7 @@ async function assemble(options: StartOptions, resources: ResourceStack): Promis
   const maxTimeoutMs = config.server.max_timeout_ms;
   const guarded: typeof handler = (req, res) => {
     clampTimeoutHeaders(req.headers, maxTimeoutMs);
+    guardJsonDepth(req, res);
     handler(req, res);
   };
   const server = await listenHttp({ host, port, handler: guarded, log, idleTimeoutMs: config.server.idle_timeout_ms, readTimeoutMs: config.server.read_timeout_ms }).catch((err: unknown) => {
