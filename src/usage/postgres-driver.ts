@@ -15,6 +15,9 @@ export interface PostgresDriverOptions {
   log: Logger;
 }
 
+/** Longest one ledger statement may run or wait for a lock. */
+export const STATEMENT_TIMEOUT_MS = 3_000;
+
 export const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 
 export function createPostgresDriver(options: PostgresDriverOptions): SqlDriver {
@@ -22,7 +25,14 @@ export function createPostgresDriver(options: PostgresDriverOptions): SqlDriver 
   const pool = new pg.Pool({
     connectionString: options.connectionString,
     max: options.maxConnections ?? 4,
-    options: `-c search_path=${options.schema}`,
+    // A write that waits on a lock (a migration, a VACUUM FULL, a stuck
+    // transaction) gives up after STATEMENT_TIMEOUT_MS and the ledger retries
+    // it within its own deadline, so a locked table never holds a flush or a
+    // shutdown for longer than the ledger allows.
+    options: `-c search_path=${options.schema} -c statement_timeout=${STATEMENT_TIMEOUT_MS} -c lock_timeout=${STATEMENT_TIMEOUT_MS}`,
+    // The same bound client-side, for a server that stopped answering at all.
+    query_timeout: STATEMENT_TIMEOUT_MS + 1_000,
+    connectionTimeoutMillis: STATEMENT_TIMEOUT_MS,
   });
   // An idle connection that dies (server restart) must not crash tierd; the
   // pool replaces it and the ledger retries the write.

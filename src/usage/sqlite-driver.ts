@@ -24,7 +24,11 @@ export function createSqliteDriver(options: SqliteDriverOptions): SqlDriver {
     db.pragma("journal_mode = WAL");
     db.pragma("synchronous = NORMAL");
   }
-  db.pragma("busy_timeout = 5000");
+  // better-sqlite3 waits for a lock synchronously, on the event loop: a long
+  // wait would stop tierd answering while another process holds the file.
+  // A short one rides out brief contention; past it the write fails with
+  // SQLITE_BUSY and the ledger retries it later, asynchronously.
+  db.pragma("busy_timeout = 50");
   const inserts = new Map<string, Database.Statement>();
 
   const query: SqlQuery = async (sql, params = []) => {
