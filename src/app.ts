@@ -5,11 +5,13 @@
 // something open goes on one resource stack, which both a failed start and
 // `close()` unwind.
 import { setMaxListeners } from "node:events";
+import { readFileSync } from "node:fs";
+import { createSecureContext } from "node:tls";
 import type { Interceptor } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { HealthCheckResponse_ServingStatus } from "../gen/grpc/health/v1/health_pb.js";
 import { startCache, type RunningCache } from "./cache/index.js";
-import { authProblemsAt, createAuthenticator, createBudgets, createCallerGate, createInputLimits, createRateLimits, openCounters, type Counters } from "./callers/index.js";
+import { authProblemsAt, isLoopbackHost, createAuthenticator, createBudgets, createCallerGate, createInputLimits, createRateLimits, openCounters, type Counters } from "./callers/index.js";
 import { ConfigError, EMBEDDED_CONFIG_NAME, loadConfig, parseConfig, type Config } from "./config/index.js";
 import { serverStopping } from "./core/errors.js";
 import { createLogger, type Logger } from "./core/log.js";
@@ -22,7 +24,7 @@ import { combineObservers, createRouter, newRequestId, type RouteObserver, type 
 import { authInterceptor } from "./server/auth-interceptor.js";
 import { errorMappingInterceptor } from "./server/errors.js";
 import { createHealthState, type HealthState } from "./server/health.js";
-import { listenHttp } from "./server/http-server.js";
+import { listenHttp, type TlsFiles } from "./server/http-server.js";
 import { ADMIN_SERVICES, OPEN_SERVICES, SERVED_SERVICES, tierdRoutes } from "./server/routes.js";
 import { guardJsonDepth } from "./server/json-depth.js";
 import { clampTimeoutHeaders } from "./server/timeout-headers.js";
@@ -72,6 +74,12 @@ export interface Tierd {
    * call this.
    */
   reloadClassifier(): ReloadResult;
+  /**
+   * Reads server.tls's files again for new connections (SIGHUP). False when
+   * TLS is off; throws ConfigError (and the old certificate stays) when a
+   * file cannot be read or does not parse.
+   */
+  reloadTls(): boolean;
   /** Graceful stop: NOT_SERVING, drain for the grace period, then close what start-up opened, in reverse. */
   close(graceMs?: number): Promise<void>;
 }
@@ -170,7 +178,20 @@ async function assemble(options: StartOptions, resources: ResourceStack): Promis
     guardJsonDepth(req, res);
     handler(req, res);
   };
-  const server = await listenHttp({ host, port, handler: guarded, log, idleTimeoutMs: config.server.idle_timeout_ms, readTimeoutMs: config.server.read_timeout_ms }).catch((err: unknown) => {
+  const tlsFiles = () => (config.server.tls === undefined ? undefined : readTlsFiles(config.server.tls, source));
+  const initialTls = tlsFiles();
+  if (initialTls === undefined && !isLoopbackHost(host)) {
+    log.warn("listening beyond loopback without TLS: callers' API keys and prompts cross the network in cleartext. Set server.tls (cert_file, key_file), or terminate TLS in a proxy in front of tierd", { host });
+  }
+  const server = await listenHttp({
+    host,
+    port,
+    handler: guarded,
+    log,
+    idleTimeoutMs: config.server.idle_timeout_ms,
+    readTimeoutMs: config.server.read_timeout_ms,
+    ...(initialTls === undefined ? {} : { tls: initialTls }),
+  }).catch((err: unknown) => {
     throw listenError(err, source, host, port);
   });
   if (config.auth.enabled) {
@@ -195,6 +216,13 @@ async function assemble(options: StartOptions, resources: ResourceStack): Promis
     cache,
     counters,
     reloadClassifier,
+    reloadTls() {
+      const files = tlsFiles();
+      if (files === undefined) return false;
+      server.setTls(files);
+      log.info("TLS certificate reloaded", { cert_file: config.server.tls!.cert_file });
+      return true;
+    },
     close(graceMs = config.server.shutdown_grace_ms) {
       closing ??= (async () => {
         health.setAll(HealthCheckResponse_ServingStatus.NOT_SERVING);
@@ -292,6 +320,24 @@ function listenError(err: unknown, source: string, host: string, port: number): 
   };
   if (code === undefined || why[code] === undefined) return err;
   return new ConfigError(source, [{ path: "server.port", message: `cannot listen on ${host}:${port}: ${why[code]}; choose another server.port / server.host (or --port / --host)` }]);
+}
+
+/** server.tls's PEM files, read now; a missing or bad file is a config error naming the field. */
+function readTlsFiles(t: NonNullable<Config["server"]["tls"]>, source: string): TlsFiles {
+  const read = (field: string, path: string) => {
+    try {
+      return readFileSync(path);
+    } catch (err) {
+      throw new ConfigError(source, [{ path: `server.tls.${field}`, message: `cannot read ${path} (${reasonOf(err)})` }]);
+    }
+  };
+  const files: TlsFiles = { cert: read("cert_file", t.cert_file), key: read("key_file", t.key_file), ...(t.client_ca_file === undefined ? {} : { clientCa: read("client_ca_file", t.client_ca_file) }) };
+  try {
+    createSecureContext({ cert: files.cert, key: files.key, ...(files.clientCa === undefined ? {} : { ca: files.clientCa }) });
+  } catch (err) {
+    throw new ConfigError(source, [{ path: "server.tls", message: `the certificate and key do not load (${reasonOf(err)})` }]);
+  }
+  return files;
 }
 
 function reasonOf(err: unknown): string {

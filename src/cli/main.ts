@@ -107,6 +107,11 @@ async function serve(args: string[]): Promise<number> {
       } catch (err) {
         process.stderr.write(`tierd: SIGHUP: classifier not reloaded, the previous model keeps serving: ${err instanceof Error ? err.message : String(err)}\n`);
       }
+      try {
+        app.reloadTls();
+      } catch (err) {
+        process.stderr.write(`tierd: SIGHUP: TLS certificate not reloaded, the previous one keeps serving: ${err instanceof Error ? err.message : String(err)}\n`);
+      }
     });
   });
 }

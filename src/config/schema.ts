@@ -121,6 +121,18 @@ export const serverSchema = z.strictObject({
    * waits this long; the wait for the answer is the deadline's business.
    */
   read_timeout_ms: positiveInt.default(30_000),
+  /**
+   * TLS on the listening port (ALPN h2 and http/1.1). PEM files, read at
+   * start and again on SIGHUP. Unset: cleartext, fine on loopback only.
+   */
+  tls: z
+    .strictObject({
+      cert_file: z.string().min(1),
+      key_file: z.string().min(1),
+      /** Callers must present a certificate signed by this CA (mutual TLS). */
+      client_ca_file: z.string().min(1).optional(),
+    })
+    .optional(),
 });
 
 export const logSchema = z.strictObject({

@@ -25,6 +25,16 @@ export interface HttpServerOptions {
   idleTimeoutMs?: number;
   /** A request's headers and body must arrive within this long. Default 30 s. */
   readTimeoutMs?: number;
+  /** TLS on the port: ALPN picks HTTP/2 or HTTP/1.1. Absent: cleartext, sniffed. */
+  tls?: TlsFiles;
+}
+
+/** PEM contents (not paths): the caller reads the files, so a reload can re-read them. */
+export interface TlsFiles {
+  cert: Buffer;
+  key: Buffer;
+  /** Callers must present a certificate this CA signed. */
+  clientCa?: Buffer;
 }
 
 export interface RunningHttpServer {
@@ -39,6 +49,8 @@ export interface RunningHttpServer {
   close(graceMs: number, onGraceExpired?: () => void): Promise<void>;
   /** Open client connections, for tests and shutdown logs. */
   connectionCount(): number;
+  /** New certificate and key for connections from now on (SIGHUP); open ones keep theirs. */
+  setTls(files: TlsFiles): void;
 }
 
 type NodeHandlerFn = ReturnType<typeof connectNodeAdapter>;
@@ -61,8 +73,34 @@ export async function listenHttp(options: HttpServerOptions): Promise<RunningHtt
   // so it is told it does.
   h1.emit("listening");
   const sockets = new Set<net.Socket>();
+  const tlsOptionsOf = (files: TlsFiles) => ({ cert: files.cert, key: files.key, ...(files.clientCa === undefined ? {} : { ca: files.clientCa }) });
+  // With TLS, one node:http2 secure server takes both protocols (ALPN h2,
+  // and HTTP/1.1 through allowHTTP1), as Node intends.
+  const h2s =
+    options.tls === undefined
+      ? undefined
+      : http2.createSecureServer(
+          {
+            ...tlsOptionsOf(options.tls),
+            allowHTTP1: true,
+            handshakeTimeout: readTimeoutMs,
+            maxSessionMemory: 64,
+            settings: { maxConcurrentStreams: 1000 },
+            ...(options.tls.clientCa === undefined ? {} : { requestCert: true, rejectUnauthorized: true }),
+          },
+          handler,
+        );
+  if (h2s !== undefined) {
+    // node:http's limits for the HTTP/1.1 side of allowHTTP1 (set at run
+    // time by node:http2; @types/node does not declare them).
+    Object.assign(h2s, { headersTimeout: readTimeoutMs, requestTimeout: readTimeoutMs });
+    h2s.on("session", trackSession);
+    h2s.on("sessionError", () => undefined);
+    h2s.on("tlsClientError", () => undefined);
+    h2s.emit("listening");
+  }
   const sessions = new Set<http2.ServerHttp2Session>();
-  h2.on("session", (session) => {
+  function trackSession(session: http2.ServerHttp2Session) {
     sessions.add(session);
     session.on("close", () => sessions.delete(session));
     session.on("error", () => undefined);
@@ -76,7 +114,8 @@ export async function listenHttp(options: HttpServerOptions): Promise<RunningHtt
     session.setTimeout(idleTimeoutMs, () => {
       if (open === 0) session.destroy();
     });
-  });
+  }
+  h2.on("session", trackSession);
   h2.on("sessionError", () => undefined);
 
   // Nagle off, as node:http and node:http2 do for the servers they own: a
@@ -89,6 +128,13 @@ export async function listenHttp(options: HttpServerOptions): Promise<RunningHtt
     // only keeps a reset during sniffing from crashing the process.
     socket.on("error", () => undefined);
     socket.setTimeout(idleTimeoutMs, () => socket.destroy());
+    if (h2s !== undefined) {
+      // TLS: the handshake (bounded by handshakeTimeout) and ALPN pick
+      // HTTP/2 or HTTP/1.1; idleness after it is the sessions' business.
+      socket.setTimeout(0);
+      h2s.emit("connection", socket);
+      return;
+    }
     socket.once("data", (first: Buffer) => {
       socket.setTimeout(0);
       socket.pause();
@@ -114,12 +160,17 @@ export async function listenHttp(options: HttpServerOptions): Promise<RunningHtt
   });
   const address = tcp.address() as AddressInfo;
   const hostForUrl = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  const scheme = options.tls === undefined ? "http" : "https";
 
   return {
     host: address.address,
     port: address.port,
-    url: `http://${hostForUrl}:${address.port}`,
+    url: `${scheme}://${hostForUrl}:${address.port}`,
     connectionCount: () => sockets.size,
+    setTls(files) {
+      if (h2s === undefined) throw new Error("setTls: this server was started without TLS");
+      h2s.setSecureContext(tlsOptionsOf(files));
+    },
     async close(graceMs, onGraceExpired) {
       tcp.close();
       // Stops node:http's timeout checks (its "not running" error is expected: it never listened).
