@@ -112,7 +112,7 @@ async function assemble(options: StartOptions, resources: ResourceStack): Promis
   const telemetry = startTelemetry({ env, log, config, ...(options.telemetry === undefined ? {} : { providers: options.telemetry }) });
   if (telemetry !== undefined) resources.push("telemetry", () => telemetry.shutdown());
 
-  const provider = createProvider({ config, configSource: source });
+  const provider = createProvider({ config, configSource: source, log });
   resources.push("provider", () => provider.close());
   const cache = await startCache({ config, prices: provider.prices, log });
   resources.push("cache", () => cache.close());

@@ -44,6 +44,9 @@ export interface CooldownTracker {
 export interface CooldownTrackerOptions {
   config: CooldownConfig;
   clock?: MonotonicClock;
+  /** A breaker opened (or was held open longer) / closed again: for the log. */
+  onOpen?: (name: string, reason: ErrorClass, durationMs: number) => void;
+  onClose?: (name: string) => void;
 }
 
 /**
@@ -86,7 +89,8 @@ export function createCooldownTracker(options: CooldownTrackerOptions): Cooldown
     }
     return state;
   };
-  const open = (state: BreakerState, reason: ErrorClass, durationMs: number) => {
+  const open = (name: string, state: BreakerState, reason: ErrorClass, durationMs: number) => {
+    options.onOpen?.(name, reason, durationMs);
     state.openUntil = clock() + durationMs;
     state.reason = reason;
     state.failures = [];
@@ -109,25 +113,26 @@ export function createCooldownTracker(options: CooldownTrackerOptions): Cooldown
       // A call admitted before the breaker opened proves little about now:
       // only the probe may close it.
       if (probe || state.openUntil === undefined) {
+        if (state.openUntil !== undefined) options.onClose?.(name);
         state.openUntil = undefined;
         state.probeInFlight = false;
       }
     },
     failure(name, errorClass, probe) {
       const state = stateOf(name);
-      if (probe) return open(state, errorClass, cooldownMs);
+      if (probe) return open(name, state, errorClass, cooldownMs);
       if (state.openUntil !== undefined) return;
       const now = clock();
       state.failures = state.failures.filter((at) => now - at < windowMs);
       state.failures.push(now);
-      if (state.failures.length >= threshold) open(state, errorClass, cooldownMs);
+      if (state.failures.length >= threshold) open(name, state, errorClass, cooldownMs);
     },
     trip(name, reason, durationMs = cooldownMs) {
       const state = stateOf(name);
       const until = clock() + durationMs;
       // Never shorten a cooldown already running for longer.
       if (state.openUntil !== undefined && state.openUntil > until) return;
-      open(state, reason, durationMs);
+      open(name, state, reason, durationMs);
     },
     release(name, probe) {
       if (!probe) return;

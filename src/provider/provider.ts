@@ -5,6 +5,7 @@
 import type { ChatCompletionChunk } from "openai/resources/chat/completions";
 import { cooldownSchema, retrySchema, type Config } from "../config/index.js";
 import { monotonicNow, wallNow, type MonotonicClock, type WallClock } from "../core/clock.js";
+import { silentLogger, type Logger } from "../core/log.js";
 import { abortReasonOf, TierdError, type ErrorCode } from "../core/errors.js";
 import { ErrorClass, type Attempt, type CallContext, type Completion, type CompletionRequest, type RoutableTier } from "../core/types.js";
 import { attemptSignal, failureOf, type AttemptSignal } from "./attempt-signal.js";
@@ -21,6 +22,7 @@ import { createLatencyTracker, type LatencyTracker } from "./latency-tracker.js"
 import { costOf, createPriceTable, type PriceTable } from "../pricing/index.js";
 import type { SpendGuard } from "./spend-guard.js";
 import { MalformedResponseError, TruncatedStreamError, type UpstreamFailure } from "./upstream-error.js";
+import { createUpstreamLog } from "./upstream-log.js";
 
 export type ProviderStreamEvent = { kind: "delta"; content: string } | { kind: "done"; completion: Completion };
 
@@ -66,6 +68,8 @@ export interface ProviderOptions {
   now?: WallClock;
   /** Uniform in [0, 1): backoff jitter and the weighted strategy. */
   random?: () => number;
+  /** Upstream failures, fallbacks and breaker changes go here (rate-limited); silent by default. */
+  log?: Logger;
 }
 
 type CallMode = "unary" | "stream";
@@ -79,7 +83,13 @@ export function createProvider(options: ProviderOptions): ProviderWithCooldown {
   const prices = createPriceTable(config, options.configSource);
   const pool = createChatClientPool();
   const deployments = createDeployments(config, pool);
-  const cooldown = createCooldownTracker({ config: config.cooldown ?? cooldownSchema.parse({}), clock });
+  const upstreamLog = createUpstreamLog(options.log ?? silentLogger, clock);
+  const cooldown = createCooldownTracker({
+    config: config.cooldown ?? cooldownSchema.parse({}),
+    clock,
+    onOpen: (name, reason, durationMs) => upstreamLog.breakerOpened(name, reason, durationMs),
+    onClose: (name) => upstreamLog.breakerClosed(name),
+  });
   const latency: LatencyTracker = createLatencyTracker();
   const latencyKey = (name: string, mode: CallMode) => `${name}\u0000${mode}`;
   const secrets = Object.values(config.deployments).map((d) => d.api_key).filter((k) => k !== "");
@@ -122,7 +132,14 @@ export function createProvider(options: ProviderOptions): ProviderWithCooldown {
 
   async function complete(tier: RoutableTier, request: CompletionRequest, ctx: CallContext, options: CallOptions = {}): Promise<Completion> {
     const walk = walkFor(tier, request, ctx, "unary", options);
-    return await walk.complete((call) => unaryCall(call, request, ctx, walk.attempts));
+    let answered = false;
+    try {
+      const completion = await walk.complete((call) => unaryCall(call, request, ctx, walk.attempts));
+      answered = true;
+      return completion;
+    } finally {
+      upstreamLog.walked(walk.attempts, answered);
+    }
   }
 
   /** One unary call: the whole answer, or why there is none. */
@@ -149,8 +166,14 @@ export function createProvider(options: ProviderOptions): ProviderWithCooldown {
 
   async function* stream(tier: RoutableTier, request: CompletionRequest, ctx: CallContext, options: CallOptions = {}): AsyncGenerator<ProviderStreamEvent, void, undefined> {
     const walk = walkFor(tier, request, ctx, "stream", options);
-    const completion = yield* walk.run((call) => streamCall(call, request, ctx, walk.attempts));
-    yield { kind: "done", completion };
+    let answered = false;
+    try {
+      const completion = yield* walk.run((call) => streamCall(call, request, ctx, walk.attempts));
+      answered = true;
+      yield { kind: "done", completion };
+    } finally {
+      upstreamLog.walked(walk.attempts, answered);
+    }
   }
 
   /** One streamed call: its deltas as the caller reads them, then the whole answer, or why it broke off. */
