@@ -25,10 +25,6 @@ export const NAME_OF_TIER: Readonly<Record<RoutableTier, TierName>> = {
   [Tier.FRONTIER]: "frontier",
 };
 
-export function isTierName(value: unknown): value is TierName {
-  return typeof value === "string" && (TIER_NAMES as readonly string[]).includes(value);
-}
-
 export function rankOf(name: TierName): TierRank {
   return TIER_NAMES.indexOf(name) as TierRank;
 }
@@ -41,11 +37,6 @@ export function nameAtRank(rank: number): TierName {
 /** `tier` moved into [lo, hi] (by rank). */
 export function clampTierName(tier: TierName, lo: TierName, hi: TierName): TierName {
   return TIER_NAMES[Math.min(Math.max(rankOf(tier), rankOf(lo)), rankOf(hi)) as TierRank];
-}
-
-/** One value per tier name, in tier order ({nano: 0, mid: 0, frontier: 0} and the like). */
-export function perTierName<T>(value: (name: TierName) => T): Record<TierName, T> {
-  return { nano: value("nano"), mid: value("mid"), frontier: value("frontier") };
 }
 
 /** One value per routable tier of the enum. */

@@ -18,7 +18,7 @@ import {
   type TierChoice,
 } from "../core/types.js";
 import type { LlmClassifier } from "../classifier/llm-classifier.js";
-import { clampTierName, NAME_OF_TIER, TIER_NAMES, TIER_OF_NAME } from "../core/tiers.js";
+import { clampTierName, NAME_OF_TIER, nameAtRank, rankOf, TIER_OF_NAME } from "../core/tiers.js";
 import type { LocalClassifier } from "../classifier/local-classifier.js";
 import { clamp, evaluateRules, overrideAllowed, policyRules, type Bound } from "./rules.js";
 
@@ -138,7 +138,7 @@ export function createTierDecider(options: TierDeciderOptions): TierDecider {
       // the neighbour its doubt leans to (upward when it can, by "round up,
       // never down"). A tie-breaker chooses between those two only.
       const own = verdict.byThresholds;
-      const lower = TIER_NAMES[Math.max(0, TIER_NAMES.indexOf(own) - 1)]!;
+      const lower = nameAtRank(rankOf(own) - 1);
       const pair: [TierName, TierName] = verdict.doubtUp !== undefined ? [own, verdict.doubtUp] : own === "nano" ? ["nano", "mid"] : [lower, own];
       let tieBroken = verdict.remembered !== undefined;
       // A pair the rules' bounds fold into one tier is no question to pay for.

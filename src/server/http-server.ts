@@ -14,7 +14,7 @@ import type { Logger } from "../core/log.js";
  * destroyed stream reads as a reset, which clients report as CANCELED; on a
  * loaded machine the aborted handlers can need a few hundred ms to run.
  */
-const ABORT_SETTLE_MS = 1_000;
+const ABORT_SETTLE_MS = 2_000;
 
 export interface HttpServerOptions {
   host: string;
@@ -127,14 +127,13 @@ export async function listenHttp(options: HttpServerOptions): Promise<RunningHtt
     // Errors after hand-over are the HTTP servers' to handle; this listener
     // only keeps a reset during sniffing from crashing the process.
     socket.on("error", () => undefined);
-    socket.setTimeout(idleTimeoutMs, () => socket.destroy());
     if (h2s !== undefined) {
       // TLS: the handshake (bounded by handshakeTimeout) and ALPN pick
       // HTTP/2 or HTTP/1.1; idleness after it is the sessions' business.
-      socket.setTimeout(0);
       h2s.emit("connection", socket);
       return;
     }
+    socket.setTimeout(idleTimeoutMs, () => socket.destroy());
     socket.once("data", (first: Buffer) => {
       socket.setTimeout(0);
       socket.pause();

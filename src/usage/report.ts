@@ -148,7 +148,6 @@ export interface UsageReport {
   warnings: ReportWarning[];
 }
 
-const TIERS = TIER_NAMES;
 
 interface TierAcc {
   requests: number;
@@ -251,7 +250,7 @@ export function createUsageReportBuilder(options: UsageReportOptions): UsageRepo
 
     build() {
       const n = totals.requests;
-      const tierFigures: TierFigures[] = TIERS.map((tier) => {
+      const tierFigures: TierFigures[] = TIER_NAMES.map((tier) => {
         const t = tiers[tier];
         const sorted = t.okLatencies.sort((a, b) => a - b);
         return {
@@ -280,7 +279,7 @@ export function createUsageReportBuilder(options: UsageReportOptions): UsageRepo
           requests: e.requests,
           costPicoUsd: e.cost,
           costShare: ratioBig(e.cost, totals.costPicoUsd),
-          tiers: TIERS.map((tier) => ({ tier, requests: e.tiers[tier], share: ratio(e.tiers[tier], e.requests) })),
+          tiers: TIER_NAMES.map((tier) => ({ tier, requests: e.tiers[tier], share: ratio(e.tiers[tier], e.requests) })),
         }));
 
       const globalMid = percentile(allMidUpstream.sort((a, b) => a - b), 0.5);
@@ -348,7 +347,7 @@ export function createUsageReportBuilder(options: UsageReportOptions): UsageRepo
             ? undefined
             : {
                 requests: shadow.requests,
-                distribution: TIERS.map((tier) => ({ tier, requests: shadowTiers[tier], share: ratio(shadowTiers[tier], shadow.requests) })),
+                distribution: TIER_NAMES.map((tier) => ({ tier, requests: shadowTiers[tier], share: ratio(shadowTiers[tier], shadow.requests) })),
                 actualPicoUsd: shadow.actual,
                 wouldCostPicoUsd: shadow.would,
                 savingsPicoUsd: shadow.actual - shadow.would,
