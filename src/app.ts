@@ -27,6 +27,7 @@ import { createHealthState, type HealthState } from "./server/health.js";
 import { listenHttp, type TlsFiles } from "./server/http-server.js";
 import { ADMIN_SERVICES, OPEN_SERVICES, SERVED_SERVICES, tierdRoutes } from "./server/routes.js";
 import { guardJsonDepth } from "./server/json-depth.js";
+import { withPlainRoutes, type PlainRoute } from "./server/plain-http.js";
 import { clampTimeoutHeaders } from "./server/timeout-headers.js";
 import { unimplementedFallback } from "./server/unimplemented.js";
 import { startTelemetry, type RunningTelemetry, type TelemetryProviders } from "./telemetry/index.js";
@@ -173,11 +174,14 @@ async function assemble(options: StartOptions, resources: ResourceStack): Promis
 
   const port = options.port ?? config.server.port;
   const maxTimeoutMs = config.server.max_timeout_ms;
-  const guarded: typeof handler = (req, res) => {
+  const rpcs: typeof handler = (req, res) => {
     clampTimeoutHeaders(req.headers, maxTimeoutMs);
     guardJsonDepth(req, res);
     handler(req, res);
   };
+  // Plain HTTP paths on the same port (see server/plain-http.ts); the rest are RPCs.
+  const plainRoutes: PlainRoute[] = [];
+  const guarded = withPlainRoutes(plainRoutes, rpcs, (err) => log.error("HTTP handler failed", { error: reasonOf(err) }));
   const tlsFiles = () => (config.server.tls === undefined ? undefined : readTlsFiles(config.server.tls, source));
   const initialTls = tlsFiles();
   if (initialTls === undefined && !isLoopbackHost(host)) {
