@@ -133,7 +133,7 @@ async function writeAndReport(label: string, databaseUrl: string, n: number): Pr
   const writeMs = performance.now() - started;
   console.log(`${label}: wrote ${n} records in batches of 200: ${((n / writeMs) * 1000).toFixed(0)} records/s`);
   started = performance.now();
-  const report = await buildUsageReport(store.scanReportRows({ sinceMs: 0, untilMs: Date.now() + 1 }), { sinceMs: 0, untilMs: Date.now() + 1, maxFrontierShare: 0.3 });
+  const report = await buildUsageReport(store, { sinceMs: 0, untilMs: Date.now() + 1, maxFrontierShare: 0.3 });
   console.log(`${label}: report over ${report.totals.requests} records: ${(performance.now() - started).toFixed(0)} ms`);
   await store.close();
 }

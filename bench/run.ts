@@ -69,7 +69,7 @@ if (args.concurrency !== undefined) PLAN.concurrencies = args.concurrency.split(
 if (args.duration !== undefined) PLAN.durationS = Number(args.duration);
 if (args.reps !== undefined) PLAN.reps = Number(args.reps);
 if (args.streams !== undefined) PLAN.openStreams = Number(args.streams);
-/** Case ids to run (plus their baselines); also "open-streams", "classifier", "ledger". Everything when unset. */
+/** Case ids to run (plus their baselines); also "open-streams", "classifier", "ledger", "report". Everything when unset. */
 const ONLY = args.only === undefined ? undefined : new Set(args.only.split(","));
 const selected = (id: string) => ONLY === undefined || ONLY.has(id);
 const OUT = args.out ?? join(REPO_ROOT, "bench", "results", QUICK ? "quick.json" : "latest.json");
@@ -460,6 +460,12 @@ async function main(): Promise<void> {
     log("usage ledger (bench/ledger.ts)");
     ledgerBench = (await runScript("ledger.ts", [])).trim().split("\n");
   }
+  // The usage report over a 1-million-record SQLite ledger (target: under 2 s; about a minute, mostly writing the ledger).
+  let reportBench: unknown;
+  if (!QUICK && selected("report")) {
+    log("usage report, 1M records (bench/report.ts)");
+    reportBench = JSON.parse(await runScript("report.ts", ["--rows", "1000000"])) as unknown;
+  }
   const loadAfter = loadAverage();
 
   // ------------------------------------------------------------ results
@@ -505,6 +511,7 @@ async function main(): Promise<void> {
     ...(open === undefined ? {} : { openStreams: open }),
     classifier,
     ...(ledgerBench === undefined ? {} : { ledgerBench }),
+    ...(reportBench === undefined ? {} : { reportBench }),
     // Every request tierd answered, by kind and status. "canceled" are the
     // requests in flight when a run's measuring window closed (h2load resets them).
     verification: { ledger },

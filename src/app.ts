@@ -11,26 +11,29 @@ import type { Interceptor } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { HealthCheckResponse_ServingStatus } from "../gen/grpc/health/v1/health_pb.js";
 import { startCache, type RunningCache } from "./cache/index.js";
-import { authProblemsAt, isLoopbackHost, createAuthenticator, createBudgets, createCallerGate, createInputLimits, createRateLimits, openCounters, type Counters } from "./callers/index.js";
+import { authProblemsAt, isLoopbackHost, createAuthenticator, createBudgets, type Authenticator, createCallerGate, createInputLimits, createRateLimits, openCounters, type Counters } from "./callers/index.js";
 import { ConfigError, EMBEDDED_CONFIG_NAME, loadConfig, parseConfig, type Config } from "./config/index.js";
 import { serverStopping } from "./core/errors.js";
 import { createLogger, type Logger } from "./core/log.js";
 import { createResourceStack, type ResourceStack } from "./core/resource-stack.js";
 import { Tier } from "./core/types.js";
+import { dashboardRoutes } from "./dashboard/index.js";
 import { startFakeUpstream, type FakeUpstream } from "./demo/fake-upstream.js";
 import { createConfiguredDecider, type ReloadResult } from "./policy/index.js";
 import { createProvider, type Provider } from "./provider/index.js";
-import { combineObservers, createRouter, newRequestId, type RouteObserver, type Router } from "./router/index.js";
+import { combineObservers, createAccessLog, createRouter, newRequestId, type RouteObserver, type Router } from "./router/index.js";
 import { authInterceptor } from "./server/auth-interceptor.js";
 import { errorMappingInterceptor } from "./server/errors.js";
 import { createHealthState, type HealthState } from "./server/health.js";
 import { listenHttp, type TlsFiles } from "./server/http-server.js";
+import { opsRoutes, type MetricsEndpoint, type ReadinessCheck } from "./server/ops-routes.js";
 import { ADMIN_SERVICES, OPEN_SERVICES, SERVED_SERVICES, tierdRoutes } from "./server/routes.js";
 import { guardJsonDepth } from "./server/json-depth.js";
 import { withPlainRoutes, type PlainRoute } from "./server/plain-http.js";
+import { openAiRoutes } from "./server/openai-api.js";
 import { clampTimeoutHeaders } from "./server/timeout-headers.js";
 import { unimplementedFallback } from "./server/unimplemented.js";
-import { startTelemetry, type RunningTelemetry, type TelemetryProviders } from "./telemetry/index.js";
+import { PROMETHEUS_CONTENT_TYPE, startTelemetry, type RunningTelemetry, type TelemetryProviders } from "./telemetry/index.js";
 import { startUsageLedger, type RunningLedger } from "./usage/index.js";
 
 export interface StartOptions {
@@ -101,7 +104,7 @@ async function assemble(options: StartOptions, resources: ResourceStack): Promis
   const host = options.host ?? config.server.host;
   const authProblems = authProblemsAt(config.auth, host);
   if (authProblems.length > 0) throw new ConfigError(source, authProblems);
-  const log = options.logger ?? createLogger({ level: config.log.level });
+  const log = options.logger ?? createLogger({ level: config.log.level, format: config.log.format });
   if (demoUpstream) {
     log.warn(
       "DEMO MODE: TIERD_BASE_URL is not set, so Route and StreamCompletion answers are SIMULATED by a built-in fake upstream. Set TIERD_BASE_URL (and TIERD_API_KEY) to an OpenAI-compatible endpoint for real answers.",
@@ -115,6 +118,7 @@ async function assemble(options: StartOptions, resources: ResourceStack): Promis
 
   const provider = createProvider({ config, configSource: source, log });
   resources.push("provider", () => provider.close());
+  telemetry?.observeBreakers(Object.keys(config.deployments), provider.cooldown);
   const cache = await startCache({ config, prices: provider.prices, log });
   resources.push("cache", () => cache.close());
   const decider = createConfiguredDecider({
@@ -135,18 +139,18 @@ async function assemble(options: StartOptions, resources: ResourceStack): Promis
     resources.push("counters", () => counters.close());
     log.info("budget and rate-limit counters", { store: counters.location });
   }
+  const budgets = counters === undefined ? undefined : createBudgets({ config, prices: provider.prices, store: counters.budgets, log });
   const gate =
-    counters === undefined
+    counters === undefined || budgets === undefined
       ? undefined
-      : createCallerGate({
-          rateLimits: createRateLimits({ config, store: counters.rateLimits, log }),
-          budgets: createBudgets({ config, prices: provider.prices, store: counters.budgets, log }),
-        });
+      : createCallerGate({ rateLimits: createRateLimits({ config, store: counters.rateLimits, log }), budgets });
+  // Callers and their budgets come from the config's keys: a bounded set of series.
+  if (budgets !== undefined) telemetry?.observeBudgets(() => budgets.standing(config.auth.keys));
 
   const router = createRouter({
     decider,
     provider,
-    ...observerOf(log, usage, telemetry, cache),
+    ...observerOf(config, log, usage, telemetry, cache),
     ...(cache.responses === undefined ? {} : { responseCache: cache.responses }),
     ...(gate === undefined ? {} : { gate }),
   });
@@ -155,14 +159,17 @@ async function assemble(options: StartOptions, resources: ResourceStack): Promis
   // Every in-flight call's handler context listens on this signal; the
   // default limit of 10 listeners would warn under any real concurrency.
   setMaxListeners(0, shutdown.signal);
+  // One of each for the RPCs and the OpenAI-style API: the same keys and limits.
+  const authenticator = config.auth.enabled ? createAuthenticator({ auth: config.auth }) : undefined;
+  const limits = createInputLimits({ limits: config.limits });
   const handler = connectNodeAdapter({
     routes: tierdRoutes({
       router,
-      routerOptions: { newRequestId, limits: createInputLimits({ limits: config.limits }) },
+      routerOptions: { newRequestId, limits },
       admin: { store: usage?.store, ledger: usage?.ledger, maxFrontierShare: config.usage.max_frontier_share, reloadClassifier },
       health,
     }),
-    interceptors: interceptorsOf(config, log, telemetry),
+    interceptors: interceptorsOf(authenticator, log, telemetry),
     fallback: unimplementedFallback,
     // A typo in a JSON request (an unknown field or enum name such as
     // "TIER_GIGANTIC") is an InvalidArgument, not a silently ignored field.
@@ -181,6 +188,21 @@ async function assemble(options: StartOptions, resources: ResourceStack): Promis
   };
   // Plain HTTP paths on the same port (see server/plain-http.ts); the rest are RPCs.
   const plainRoutes: PlainRoute[] = [];
+  plainRoutes.push(...opsRoutes({ health, checks: readinessChecksOf(config, usage, counters), log, ...metricsOf(config, telemetry, authenticator, log) }));
+  plainRoutes.push(
+    ...openAiRoutes({
+      router,
+      newRequestId,
+      limits,
+      maxRequestBytes: config.server.max_request_bytes,
+      shutdownSignal: shutdown.signal,
+      deploymentsByTier: deploymentsByTierOf(config),
+      log,
+      ...(authenticator === undefined ? {} : { authenticator }),
+    }),
+  );
+  // The savings dashboard (GET /dashboard): admin key, or none with auth off.
+  plainRoutes.push(...dashboardRoutes({ store: usage?.store, ledger: usage?.ledger, authenticator, maxFrontierShare: config.usage.max_frontier_share, log }));
   const guarded = withPlainRoutes(plainRoutes, rpcs, (err) => log.error("HTTP handler failed", { error: reasonOf(err) }));
   const tlsFiles = () => (config.server.tls === undefined ? undefined : readTlsFiles(config.server.tls, source));
   const initialTls = tlsFiles();
@@ -230,6 +252,11 @@ async function assemble(options: StartOptions, resources: ResourceStack): Promis
     close(graceMs = config.server.shutdown_grace_ms) {
       closing ??= (async () => {
         health.setAll(HealthCheckResponse_ServingStatus.NOT_SERVING);
+        const delayMs = config.server.shutdown_delay_ms;
+        if (delayMs > 0) {
+          log.info("shutting down: readiness fails now; calls are still taken for server.shutdown_delay_ms, then the drain begins", { delay_ms: delayMs });
+          await new Promise((resolve) => setTimeout(resolve, delayMs));
+        }
         await server.close(graceMs, () => {
           log.warn("shutdown grace period over; cancelling in-flight calls", { grace_ms: graceMs });
           shutdown.abort(serverStopping(graceMs));
@@ -290,13 +317,38 @@ async function countersOf(config: Config, source: string): Promise<Counters | un
   }
 }
 
-/** What watches every request: the ledger and telemetry. */
-function observerOf(log: Logger, usage: RunningLedger | undefined, telemetry: RunningTelemetry | undefined, cache: RunningCache): { observer?: RouteObserver } {
+/** What watches every request: the ledger, telemetry and the access log. */
+function observerOf(config: Config, log: Logger, usage: RunningLedger | undefined, telemetry: RunningTelemetry | undefined, cache: RunningCache): { observer?: RouteObserver } {
   if (telemetry !== undefined && usage !== undefined) telemetry.observeLedger(() => usage.ledger.stats());
   if (telemetry !== undefined && cache.responses !== undefined) telemetry.observeCache(() => cache.stats());
-  const observers: RouteObserver[] = [...(usage === undefined ? [] : [usage.observer]), ...(telemetry === undefined ? [] : [telemetry.observer])];
+  const observers: RouteObserver[] = [
+    ...(usage === undefined ? [] : [usage.observer]),
+    ...(telemetry === undefined ? [] : [telemetry.observer]),
+    ...(config.log.access ? [createAccessLog(log)] : []),
+  ];
   const observer = combineObservers(observers, (err) => log.error("request observer failed", { error: reasonOf(err) }));
   return observer === undefined ? {} : { observer };
+}
+
+/**
+ * What /readyz checks besides the config (loaded, or nothing would listen):
+ * the ledger answers a query (an empty time range: an index probe), and
+ * Redis counters answer a PING. Memory counters cannot be down.
+ */
+function readinessChecksOf(config: Config, usage: RunningLedger | undefined, counters: Counters | undefined): ReadinessCheck[] {
+  return [
+    ...(usage === undefined ? [] : [{ name: "ledger", check: async () => void (await usage.store.countRecords({ sinceMs: 0, untilMs: 0 })) }]),
+    ...(counters === undefined || config.counters.store !== "redis" ? [] : [{ name: "counters", check: () => counters.ping() }]),
+  ];
+}
+
+/** GET /metrics when Prometheus is on; behind an admin key when auth is on and the config asks for it. */
+function metricsOf(config: Config, telemetry: RunningTelemetry | undefined, authenticator: Authenticator | undefined, log: Logger): { metrics?: MetricsEndpoint } {
+  const scrape = telemetry?.scrape;
+  if (scrape === undefined) return {};
+  const guard = config.telemetry.prometheus.require_admin_key ? authenticator : undefined;
+  log.info("Prometheus metrics on GET /metrics", { admin_key: guard !== undefined });
+  return { metrics: { scrape, contentType: PROMETHEUS_CONTENT_TYPE, ...(guard === undefined ? {} : { authenticator: guard }) } };
 }
 
 /**
@@ -304,14 +356,18 @@ function observerOf(log: Logger, usage: RunningLedger | undefined, telemetry: Ru
  * Authentication inside the error mapping, so a refused key is a proper
  * UNAUTHENTICATED and its RPC span says so.
  */
-function interceptorsOf(config: Config, log: Logger, telemetry: RunningTelemetry | undefined): Interceptor[] {
+function interceptorsOf(authenticator: Authenticator | undefined, log: Logger, telemetry: RunningTelemetry | undefined): Interceptor[] {
   return [
-    ...(telemetry === undefined ? [] : [telemetry.interceptor]),
+    ...(telemetry?.interceptor === undefined ? [] : [telemetry.interceptor]),
     errorMappingInterceptor(log),
-    ...(config.auth.enabled
-      ? [authInterceptor({ authenticator: createAuthenticator({ auth: config.auth }), openServices: OPEN_SERVICES, adminServices: ADMIN_SERVICES })]
-      : []),
+    ...(authenticator === undefined ? [] : [authInterceptor({ authenticator, openServices: OPEN_SERVICES, adminServices: ADMIN_SERVICES })]),
   ];
+}
+
+/** GET /v1/models lists each tier's deployments. */
+function deploymentsByTierOf(config: Config): Record<"nano" | "mid" | "frontier", { name: string; model: string }[]> {
+  const of = (tier: "nano" | "mid" | "frontier") => config.tiers[tier].deployments.map((name) => ({ name, model: config.deployments[name]?.model ?? "" }));
+  return { nano: of("nano"), mid: of("mid"), frontier: of("frontier") };
 }
 
 /** A port that is taken, or not ours to bind, is a configuration problem with a fix, not a crash. */

@@ -25,9 +25,24 @@ export function conversationHash(request: Pick<CompletionRequest, "messages" | "
     request.messages.map((m) => [m.role, m.content, m.name ?? "", m.role === "tool" ? (m.toolCallId ?? "") : ""]),
     [p.maxOutputTokens ?? null, p.temperature ?? null, p.topP ?? null, p.stop, p.seed ?? null, p.responseFormat],
   ];
+  // What requests carry beyond text goes in only when present, so keys of
+  // plain requests stay what they were before tools, images and schemas
+  // existed (an upgrade does not empty the cache). `user` is left out: it is
+  // for the provider's abuse monitoring and does not shape the answer.
+  const extras = carried(request);
+  if (extras !== undefined) parts.push(["carried", extras]);
   // Shared keys stay what they were before partitions existed.
   if (partition !== undefined) parts.push(["partition", partition]);
   return createHash("sha256").update(JSON.stringify(parts));
+}
+
+function carried(request: Pick<CompletionRequest, "messages" | "params">): unknown[] | undefined {
+  const p = request.params;
+  const messages = request.messages.some((m) => m.parts !== undefined || m.toolCalls !== undefined)
+    ? request.messages.map((m) => [m.parts ?? null, m.toolCalls ?? null])
+    : null;
+  const extras = [messages, p.tools ?? null, p.toolChoice ?? null, p.parallelToolCalls ?? null, p.jsonSchema ?? null, p.reasoningEffort ?? null];
+  return extras.every((e) => e === null) ? undefined : extras;
 }
 
 /**

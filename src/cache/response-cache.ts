@@ -112,6 +112,7 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
       if (completion.cacheHit || !takes(request) || !tiers[completion.tier].enabled) return;
       // Content filtered, tool calls or an unknown reason: not an answer to replay.
       if (completion.finishReason !== FinishReason.STOP && completion.finishReason !== FinishReason.LENGTH) return;
+      if (completion.toolCalls !== undefined) return;
       const value = encodeEntry({
         content: completion.content,
         finishReason: completion.finishReason,

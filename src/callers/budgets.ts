@@ -2,7 +2,7 @@
 // request counts against, whether its decided tier fits what is left
 // (downgrade or refuse when not), and the provider's spend guard that holds
 // each attempt's worst case and settles it to the real cost.
-import type { Config } from "../config/index.js";
+import type { BudgetConfig, Config } from "../config/index.js";
 import { wallNow, type WallClock } from "../core/clock.js";
 import { anyEndpointMatches } from "../core/endpoints.js";
 import { TierdError } from "../core/errors.js";
@@ -42,15 +42,37 @@ export interface Budgets {
   planTier(principal: Principal, request: CompletionRequest, tier: RoutableTier): Promise<TierPlan>;
   /** The guard for the provider's attempts; undefined when no budget applies. */
   spendGuard(principal: Principal, request: CompletionRequest): SpendGuard | undefined;
+  /**
+   * Each holder's budgets in their current windows, whatever the endpoint
+   * (for metrics: holders are the configured keys, so the set is bounded).
+   */
+  standing(holders: readonly BudgetHolder[]): Promise<BudgetStanding[]>;
+}
+
+/** Who counts against which budgets: an API key's caller and its `budgets`. */
+export interface BudgetHolder {
+  caller: string;
+  budgets: readonly string[];
+}
+
+export interface BudgetStanding {
+  caller: string;
+  budget: string;
+  window: WindowKind;
+  limitUsd: number;
+  /** limit - spent - reserved; below 0 after an overrun. */
+  remainingUsd: number;
 }
 
 interface ScopeInfo {
   budget: string;
   kind: WindowKind;
   windowId: string;
+  callerId: string;
 }
 
 const PICO_PER_MICRO = 1_000_000n;
+const REFUSAL_LOG_INTERVAL_MS = 60_000;
 
 export function createBudgets(options: BudgetsOptions): Budgets {
   const { config, prices, store, log } = options;
@@ -59,12 +81,13 @@ export function createBudgets(options: BudgetsOptions): Budgets {
   const info = new WeakMap<BudgetScope, ScopeInfo>();
   const modelsOf = (tier: RoutableTier) => config.tiers[NAME_OF_TIER[tier]].deployments.map((name) => config.deployments[name]!.model);
 
-  const scopesOf = (principal: Principal, endpoint: string): BudgetScope[] => {
+  /** A caller's scopes of the named budgets now; `counts` filters the budgets (by endpoint). */
+  const scopesFor = (callerId: string, names: readonly string[], counts: (budget: BudgetConfig) => boolean): BudgetScope[] => {
     const at = now();
     const scopes: BudgetScope[] = [];
-    for (const name of principal.budgets) {
+    for (const name of names) {
       const budget = config.budgets[name];
-      if (budget === undefined || (budget.endpoints !== undefined && !anyEndpointMatches(budget.endpoints, endpoint))) continue;
+      if (budget === undefined || !counts(budget)) continue;
       for (const [kind, usd] of [
         ["day", budget.usd_per_day],
         ["month", budget.usd_per_month],
@@ -72,19 +95,44 @@ export function createBudgets(options: BudgetsOptions): Budgets {
         if (usd === undefined) continue;
         const window = windowOf(kind, at);
         const scope: BudgetScope = {
-          key: `${encodeURIComponent(name)}:${encodeURIComponent(principal.callerId)}:${kind}:${window.id}`,
+          key: `${encodeURIComponent(name)}:${encodeURIComponent(callerId)}:${kind}:${window.id}`,
           limitPico: BigInt(Math.round(usd * 1e6)) * PICO_PER_MICRO,
           endsAtMs: window.endsAtMs,
         };
-        info.set(scope, { budget: name, kind, windowId: window.id });
+        info.set(scope, { budget: name, kind, windowId: window.id, callerId });
         scopes.push(scope);
       }
     }
     return scopes;
   };
+  const scopesOf = (principal: Principal, endpoint: string): BudgetScope[] =>
+    scopesFor(principal.callerId, principal.budgets, (budget) => budget.endpoints === undefined || anyEndpointMatches(budget.endpoints, endpoint));
+
+  // A caller looping on a refused request would write one warning per
+  // request; one line per budget and caller a minute, with the count, says as much.
+  const refusalsLogged = new Map<string, { at: number; folded: number }>();
+  const logRefusal = (principal: Principal, i: ScopeInfo, availablePico: bigint, neededPico: bigint) => {
+    const key = `${i.budget}\u0000${principal.callerId}`;
+    const at = now();
+    const last = refusalsLogged.get(key);
+    if (last !== undefined && at - last.at < REFUSAL_LOG_INTERVAL_MS) {
+      last.folded++;
+      return;
+    }
+    refusalsLogged.set(key, { at, folded: 0 });
+    log.warn("budget refused a request", {
+      budget: i.budget,
+      caller: principal.callerId,
+      window: `${i.kind} ${i.windowId}`,
+      available_usd: usd(availablePico < 0n ? 0n : availablePico),
+      needed_usd: usd(neededPico),
+      ...(last !== undefined && last.folded > 0 ? { similar_since_last_line: last.folded } : {}),
+    });
+  };
 
   const refusal = (principal: Principal, scope: BudgetScope, availablePico: bigint, neededPico: bigint, what: string): TierdError => {
     const i = info.get(scope)!;
+    logRefusal(principal, i, availablePico, neededPico);
     const left = availablePico < 0n ? 0n : availablePico;
     return new TierdError(
       "resource_exhausted",
@@ -169,6 +217,23 @@ export function createBudgets(options: BudgetsOptions): Budgets {
           };
         },
       };
+    },
+
+    async standing(holders) {
+      const seen = new Set<string>();
+      const scopes: BudgetScope[] = [];
+      for (const h of holders) {
+        // Two keys of one caller (a rotation) share its counters: one series.
+        const fresh = h.budgets.filter((name) => !seen.has(`${name}\u0000${h.caller}`));
+        for (const name of fresh) seen.add(`${name}\u0000${h.caller}`);
+        scopes.push(...scopesFor(h.caller, fresh, () => true));
+      }
+      if (scopes.length === 0) return [];
+      const available = await store.available(scopes);
+      return scopes.map((scope, n) => {
+        const i = info.get(scope)!;
+        return { caller: i.callerId, budget: i.budget, window: i.kind, limitUsd: picoToUsd(scope.limitPico), remainingUsd: picoToUsd(available[n]!) };
+      });
     },
   };
 }

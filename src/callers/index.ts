@@ -6,7 +6,7 @@ export { createAuthenticator, type Authenticator, type AuthenticatorOptions } fr
 export { authorizeAdmin, authorizeRequest } from "./authorize.js";
 export { authProblemsAt, isLoopbackHost } from "./serve-checks.js";
 export { createCallerGate, type CallerGateOptions } from "./caller-gate.js";
-export { createBudgets, type Budgets, type BudgetsOptions, type TierPlan } from "./budgets.js";
+export { createBudgets, type BudgetHolder, type Budgets, type BudgetsOptions, type BudgetStanding, type TierPlan } from "./budgets.js";
 export { createMemoryBudgetStore, type MemoryBudgetStoreOptions } from "./budget-memory-store.js";
 export { createRedisBudgetStore } from "./budget-redis-store.js";
 export type { BudgetScope, BudgetStore, Reservation } from "./budget-store.js";

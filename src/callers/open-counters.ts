@@ -14,6 +14,8 @@ export interface Counters {
   rateLimits: RateLimitStore;
   /** Secret-free description, for logs. */
   location: string;
+  /** Resolves when the store answers (Redis: a PING, failing fast while disconnected); for readiness. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -21,7 +23,7 @@ export async function openCounters(config: CountersConfig): Promise<Counters> {
   if (config.store === "memory") {
     const budgets = createMemoryBudgetStore();
     const rateLimits = createMemoryRateLimitStore();
-    return { budgets, rateLimits, location: "memory", close: async () => void (await Promise.all([budgets.close(), rateLimits.close()])) };
+    return { budgets, rateLimits, location: "memory", ping: async () => undefined, close: async () => void (await Promise.all([budgets.close(), rateLimits.close()])) };
   }
   const redis = await connectRedisCounters({ url: config.redis_url, keyPrefix: config.key_prefix });
   const url = new URL(config.redis_url);
@@ -29,6 +31,7 @@ export async function openCounters(config: CountersConfig): Promise<Counters> {
     budgets: createRedisBudgetStore(redis),
     rateLimits: createRedisRateLimitStore(redis),
     location: `redis ${url.hostname}:${url.port || "6379"} prefix ${JSON.stringify(config.key_prefix)}`,
+    ping: async () => void (await redis.redis.ping()),
     close: () => redis.close(),
   };
 }

@@ -15,6 +15,7 @@ import { TierdError } from "../core/errors.js";
 import type { CallContext, ChatMessage, ClassifyInput, Completion, CompletionRequest } from "../core/types.js";
 import type { CachedVerdict, DecisionCache } from "./decision-cache.js";
 import { classifiedText } from "./local-classifier.js";
+import { hasImages } from "../core/request-needs.js";
 import { TIER_NAMES } from "../core/tiers.js";
 
 /** Calls the nano tier (app.ts passes `(req, ctx) => provider.complete(Tier.NANO, req, ctx)`). */
@@ -85,7 +86,7 @@ export function createLlmClassifier(options: LlmClassifierOptions): LlmClassifie
 
   return {
     async classify(input, ctx) {
-      const text = clip(classifiedText(input.messages), maxPromptChars);
+      const text = clip(classifiedText(input.messages), maxPromptChars) + carriedNote(input);
       const key = `llm:${promptVersion}:${createHash("sha256").update(text).digest("hex")}`;
       const hit = await options.cache?.get(key);
       if (hit !== undefined) return { kind: "verdict", verdict: hit, cached: true, costPicoUsd: 0n };
@@ -200,3 +201,17 @@ export function readFewShotExamples(path: string): FewShotExample[] {
 
 /** The shipped few-shot set (data/few-shot.jsonl). */
 export const BUILTIN_FEW_SHOT_URL = pathToFileURL(packageFile("data/few-shot.jsonl"));
+
+/**
+ * The local model reads text only; the LLM is told what else the request
+ * carries (an agent turn with tools, a screenshot), which its tier
+ * definitions let it weigh.
+ */
+function carriedNote(input: ClassifyInput): string {
+  const notes: string[] = [];
+  const tools = input.params?.tools?.length ?? 0;
+  if (tools > 0) notes.push(`offers the model ${tools} tool${tools === 1 ? "" : "s"} to call`);
+  if (input.messages.some((m) => m.role === "tool")) notes.push("includes tool results");
+  if (hasImages(input)) notes.push("includes images");
+  return notes.length === 0 ? "" : `\n\n[The request also ${notes.join(", ")}.]`;
+}

@@ -98,24 +98,27 @@ export function formatReportTable(r: UsageReport): string {
     "",
   );
 
-  out.push("Break-even: classifier + nano against mid (medians)");
+  out.push("Break-even: classifier + nano against mid (medians of first-attempt, non-cached answers)");
   out.push(
     r.breakEven.length === 0
-      ? "  (no endpoint with nano answers)"
+      ? "  (no nano answers in the window)"
       : table(
-          ["ENDPOINT", "NANO REQS", "CLASSIFIER", "NANO", "MID", "MARGIN", "VERDICT"],
+          ["ENDPOINT", "NANO REQS", "MID REQS", "CLASSIFIER", "NANO", "MID", "MARGIN", "VERDICT"],
           r.breakEven.map((b) => [
             b.endpoint === "" ? "(none)" : b.endpoint,
             String(b.nanoRequests),
+            String(b.midRequests) + (b.midSource === "all" ? "*" : ""),
             formatMs(b.classifierP50Ms),
             formatMs(b.nanoP50Ms),
             formatMs(b.midP50Ms) + (b.midSource === "all" ? "*" : ""),
-            `${b.marginMs > 0 ? "+" : ""}${Math.round(b.marginMs)} ms`,
-            b.slower ? "SLOWER" : "faster",
+            b.marginMs === null ? "-" : `${b.marginMs > 0 ? "+" : ""}${Math.round(b.marginMs)} ms`,
+            b.verdict === "too_little_data" ? "too little data" : b.verdict === "slower" ? "SLOWER" : "faster",
           ]),
         ),
   );
-  if (r.breakEven.some((b) => b.midSource === "all")) out.push("  * no mid answers on this endpoint: median of all endpoints");
+  if (r.breakEven.some((b) => b.midSource === "all")) out.push("  * too few mid answers on this endpoint: median of all endpoints");
+  if (r.breakEven.some((b) => b.verdict === "too_little_data")) out.push(`  too little data: fewer than ${r.minBreakEvenSamples} such answers on a side`);
+  if (r.latencySampleEvery > 1) out.push(`  latencies from a sample: the answers of every ${r.latencySampleEvery}th millisecond`);
   out.push("");
 
   if (r.shadow !== undefined) {

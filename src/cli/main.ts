@@ -8,10 +8,11 @@ import { CLASSIFY_USAGE, classifyCommand } from "./classify.js";
 import { EXPORT_USAGE, runExport } from "./export-labels.js";
 import { hashKeyCommand } from "./hash-key.js";
 import { runLedgerCommand } from "./ledger-access.js";
+import { MIGRATE_USAGE, runMigrate } from "./migrate.js";
 import { REPORT_USAGE, runReport } from "./report.js";
 
 const USAGE = `usage: tierd [serve] [--config FILE] [--host HOST] [--port PORT]
-       tierd report | export-fewshot | export-labels [--help]
+       tierd report | export-fewshot | export-labels | migrate [--help]
        tierd hash-key [--new]
 
   serve      run the router (default). Config: --config FILE, else $TIERD_CONFIG,
@@ -19,6 +20,7 @@ const USAGE = `usage: tierd [serve] [--config FILE] [--host HOST] [--port PORT]
   report          the usage report from the ledger
   export-fewshot  misrouted requests as few-shot examples (JSONL)
   export-labels   feedback as training labels (JSONL)
+  migrate         create the ledger or bring its schema up to date, then exit
   hash-key        the SHA-256 of an API key (read on stdin) for auth.keys; --new makes a key
 `;
 const FULL_USAGE = USAGE + "\n" + CLASSIFY_USAGE.replace(/^usage: /, "       ") + "\n" + CALIBRATE_USAGE.replace(/^usage: /, "       ");
@@ -38,6 +40,8 @@ export async function main(argv: string[]): Promise<number> {
       return runLedgerCommand("export-fewshot", EXPORT_USAGE, () => runExport("fewshot", rest, process.env));
     case "export-labels":
       return runLedgerCommand("export-labels", EXPORT_USAGE, () => runExport("labels", rest, process.env));
+    case "migrate":
+      return runLedgerCommand("migrate", MIGRATE_USAGE, () => runMigrate(rest, process.env));
     case "hash-key":
       return hashKeyCommand(rest);
     case "help":

@@ -50,7 +50,7 @@ export async function runReport(args: string[], env: NodeJS.ProcessEnv, now = Da
   const { store, maxFrontierShare } = await openLedger(values, env);
   try {
     const filter = { sinceMs, untilMs, ...(values.endpoint === undefined ? {} : { endpoint: values.endpoint }) };
-    const report = await buildUsageReport(store.scanReportRows(filter), { ...filter, topEndpoints, maxFrontierShare: maxShare ?? maxFrontierShare });
+    const report = await buildUsageReport(store, { ...filter, topEndpoints, maxFrontierShare: maxShare ?? maxFrontierShare });
     process.stdout.write(
       values.format === "json"
         ? toJsonString(UsageReportSchema, create(UsageReportSchema, usageReportToProto(report, 0)), { prettySpaces: 2, alwaysEmitImplicit: true }) + "\n"

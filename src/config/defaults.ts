@@ -20,19 +20,19 @@ deployments:
     base_url: \${TIERD_BASE_URL}
     api_key: \${TIERD_API_KEY:-}
     context_window: 128000
-    capabilities: [json, tools, vision]
+    capabilities: [json, json_schema, tools, vision]
   claude-sonnet-4-6:
     model: anthropic/claude-sonnet-4-6
     base_url: \${TIERD_BASE_URL}
     api_key: \${TIERD_API_KEY:-}
     context_window: 200000
-    capabilities: [json, tools, vision]
+    capabilities: [json, json_schema, tools, vision]
   claude-opus-4-7:
     model: anthropic/claude-opus-4-7
     base_url: \${TIERD_BASE_URL}
     api_key: \${TIERD_API_KEY:-}
     context_window: 200000
-    capabilities: [json, tools, vision]
+    capabilities: [json, json_schema, tools, vision]
 
 tiers:
   nano:

@@ -11,7 +11,7 @@ const nonNegativeInt = z.number().int().nonnegative();
 export const tierNameSchema = z.enum(TIER_NAMES);
 export type { TierName };
 
-export const capabilitySchema = z.enum(["json", "tools", "vision"]);
+export const capabilitySchema = z.enum(["json", "json_schema", "tools", "vision"]);
 
 export const deploymentSchema = z.strictObject({
   /** Model string sent upstream, e.g. "openai/gpt-4o-mini" for a gateway. */
@@ -105,6 +105,14 @@ export const serverSchema = z.strictObject({
   port: z.number().int().min(0).max(65_535).default(50051),
   /** On SIGTERM, in-flight calls get this long to finish. */
   shutdown_grace_ms: nonNegativeInt.default(10_000),
+  /**
+   * On SIGTERM, readiness (/readyz, grpc.health.v1) fails at once, but new
+   * calls are still taken for this long before the port closes and the
+   * drain begins: load balancers that poll readiness (Kubernetes endpoints,
+   * kube-proxy) take a few seconds to stop sending, and a closed port in
+   * that time refuses their calls. 0: close the port at once (a laptop's Ctrl-C).
+   */
+  shutdown_delay_ms: nonNegativeInt.default(0),
   /** Largest request message accepted, in bytes. */
   max_request_bytes: positiveInt.default(4 * 1024 * 1024),
   /** Largest deadline a caller may ask for. */
@@ -137,6 +145,31 @@ export const serverSchema = z.strictObject({
 
 export const logSchema = z.strictObject({
   level: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  /** json: one object per line (for log shippers); logfmt: key=value pairs. */
+  format: z.enum(["json", "logfmt"]).default("json"),
+  /** One info line per request (router/access-log.ts): who, which tier, what it cost; never the prompt or a key. */
+  access: z.boolean().default(true),
+});
+
+/**
+ * Metrics for Prometheus on the server port (GET /metrics), with or without
+ * an OTLP endpoint. On by default: it costs about 8 MB of resident memory
+ * (measured as in telemetry/setup.ts), and a metrics endpoint an operator
+ * must first switch on is one nobody has when the first incident comes.
+ */
+export const prometheusSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  /**
+   * With auth on, /metrics asks for `Authorization: Bearer <key>` of an
+   * admin key: it shows caller ids and what their budgets have left, which
+   * AdminService's reports also keep to admins. false: anyone who reaches
+   * the port may scrape it.
+   */
+  require_admin_key: z.boolean().default(true),
+});
+
+export const telemetrySchema = z.strictObject({
+  prometheus: prometheusSchema.default(prometheusSchema.parse({})),
 });
 
 /** When a policy rule applies; every condition given must hold. */
@@ -148,9 +181,13 @@ export const ruleMatchSchema = z
     plan: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
     /** Estimated input tokens strictly above this. */
     input_tokens_above: nonNegativeInt.optional(),
+    /** The request offers tools, or its conversation has tool calls or results (true), or none of that (false). */
+    has_tools: z.boolean().optional(),
+    /** The request has an image (true), or none (false). */
+    has_images: z.boolean().optional(),
   })
-  .refine((m) => m.endpoint !== undefined || m.plan !== undefined || m.input_tokens_above !== undefined, {
-    message: "a rule needs at least one condition (endpoint, plan or input_tokens_above)",
+  .refine((m) => m.endpoint !== undefined || m.plan !== undefined || m.input_tokens_above !== undefined || m.has_tools !== undefined || m.has_images !== undefined, {
+    message: "a rule needs at least one condition (endpoint, plan, input_tokens_above, has_tools or has_images)",
   });
 
 /**
@@ -463,6 +500,8 @@ export const configSchema = z.strictObject({
   rate_limits: z.record(z.string().min(1), rateLimitSchema).default({}),
   counters: countersSchema.default(countersSchema.parse({})),
   limits: limitsSchema.default(limitsSchema.parse({})),
+  /** Prometheus metrics; traces and OTLP metrics come from OTEL_* variables (docs/observability.md). */
+  telemetry: telemetrySchema.default(telemetrySchema.parse({})),
 });
 
 export type Config = z.infer<typeof configSchema>;

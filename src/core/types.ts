@@ -21,18 +21,70 @@ export type Role = "system" | "user" | "assistant" | "tool";
 
 export interface ChatMessage {
   role: Role;
+  /**
+   * The message's text. With `parts`, the text parts joined by newlines:
+   * what the classifier and the size rule read, so a message reads the
+   * same whichever form the caller sent.
+   */
   content: string;
+  /** Set when the caller sent the content as parts (images beside text); sent upstream as parts. */
+  parts?: ContentPart[];
   name?: string;
   toolCallId?: string;
+  /** Assistant turns: the tool calls the model made. */
+  toolCalls?: ToolCall[];
 }
+
+export type ImageDetail = "auto" | "low" | "high";
+
+export type ContentPart = { type: "text"; text: string } | { type: "image"; url: string; detail?: ImageDetail };
+
+/** A call the model made; `arguments` is JSON text exactly as the model wrote it. */
+export interface ToolCall {
+  id: string;
+  name: string;
+  arguments: string;
+}
+
+/** JSON as parsed from a Struct: what tool parameters and output schemas are. */
+export type JsonObject = { [key: string]: JsonValue };
+export type JsonValue = null | boolean | number | string | JsonValue[] | JsonObject;
+
+export interface ToolDefinition {
+  name: string;
+  description?: string;
+  /** JSON Schema of the arguments. */
+  parameters?: JsonObject;
+  strict?: boolean;
+}
+
+export type ToolChoice = "auto" | "none" | "required" | { function: string };
+
+export interface JsonSchemaFormat {
+  name: string;
+  description?: string;
+  schema: JsonObject;
+  strict?: boolean;
+}
+
+export type ReasoningEffort = "none" | "minimal" | "low" | "medium" | "high";
 
 export interface GenerationParams {
   maxOutputTokens?: number;
   temperature?: number;
   topP?: number;
   stop: string[];
-  responseFormat: "text" | "json_object";
+  responseFormat: "text" | "json_object" | "json_schema";
+  /** Set exactly when responseFormat is json_schema. */
+  jsonSchema?: JsonSchemaFormat;
   seed?: number;
+  /** Absent or empty: no tools. */
+  tools?: ToolDefinition[];
+  toolChoice?: ToolChoice;
+  parallelToolCalls?: boolean;
+  reasoningEffort?: ReasoningEffort;
+  /** The end user's id for the provider's abuse monitoring. */
+  user?: string;
 }
 
 export interface Caller {
@@ -48,6 +100,8 @@ export interface ClassifyInput {
   endpoint: string;
   caller: Caller;
   tierOverride?: RoutableTier;
+  /** What the request will be sent with, when known (Classify may leave it out): rules see its tools. */
+  params?: GenerationParams;
 }
 
 export interface CompletionRequest extends ClassifyInput {
@@ -155,6 +209,8 @@ export interface Attempt {
 /** A finished completion, whatever produced it (upstream or cache). */
 export interface Completion {
   content: string;
+  /** The tool calls of the answer, in order; absent when there are none. */
+  toolCalls?: ToolCall[];
   finishReason: FinishReason;
   tier: RoutableTier;
   deployment: string;
@@ -184,7 +240,17 @@ export interface StreamSummary extends Completion {
 export type StreamEvent =
   | { kind: "decision"; decision: Decision }
   | { kind: "delta"; content: string }
+  | ToolCallDeltaEvent
   | { kind: "summary"; summary: StreamSummary };
+
+/** A piece of a streamed tool call: id and name in a call's first piece, arguments to append per index. */
+export interface ToolCallDeltaEvent {
+  kind: "tool_call";
+  index: number;
+  id?: string;
+  name?: string;
+  arguments: string;
+}
 
 export interface ClassifyResult {
   requestId: string;

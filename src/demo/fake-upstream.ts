@@ -6,8 +6,24 @@
 // lets callers in any language script a fault end to end. A directive with a
 // "model" field applies to that model only, so one message can fault one
 // tier and let its fallback answer.
+//
+// Beyond text it speaks function calling, image parts and structured outputs
+// as OpenAI puts them on the wire, and refuses what OpenAI refuses with the
+// same 400 bodies (fake-request.ts), including what a model configured
+// without a capability cannot do (`models`).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { answerOf } from "./fake-answer.js";
+import type { ChatRequestBody, ContentPart, FunctionTool, ResponseFormat, ToolCall, ToolChoice } from "./fake-chat-types.js";
+import { isRecord } from "./fake-json-schema.js";
+import { FakeRequestError } from "./fake-request-error.js";
+import { validateChatRequest, type ModelCapabilities } from "./fake-request.js";
+import { toolCallDeltas } from "./fake-tools.js";
+import { promptTokensOf, textOf } from "./fake-usage.js";
+
+export type * from "./fake-chat-types.js";
+export type { ModelCapabilities } from "./fake-request.js";
+export { approxTokens } from "./fake-usage.js";
 
 export interface Fault {
   /** Answer with this HTTP status and an OpenAI-style error body. */
@@ -46,6 +62,13 @@ export interface Fault {
   cachedTokens?: number;
   /** Report this many reasoning tokens inside completion_tokens. */
   reasoningTokens?: number;
+  /**
+   * With tools: call this many of them in one answer (the first N, starting
+   * over past the last), unless `parallel_tool_calls` is false or
+   * `tool_choice` names one; 0 answers with text when the choice is the
+   * model's ("auto"). Default 1.
+   */
+  toolCalls?: number;
 }
 
 export interface FaultRule {
@@ -56,15 +79,40 @@ export interface FaultRule {
   fault: Fault;
 }
 
+export interface RecordedMessage {
+  role: string;
+  /** The text: the string content, or the text parts joined ("" for none). */
+  content: string;
+  /** The content as sent, when it was an array of parts. */
+  parts?: ContentPart[];
+  /** An assistant message's tool calls, as sent. */
+  toolCalls?: ToolCall[];
+  /** A tool message's `tool_call_id`. */
+  toolCallId?: string;
+  name?: string;
+}
+
 export interface RecordedRequest {
   model: string;
   stream: boolean;
-  messages: { role: string; content: string }[];
+  messages: RecordedMessage[];
   maxTokens: number | undefined;
   /** Which output-limit parameter the request used. */
   maxTokensParam: "max_tokens" | "max_completion_tokens" | undefined;
   temperature: number | undefined;
+  topP: number | undefined;
+  seed: number | undefined;
+  stop: string | string[] | undefined;
+  user: string | undefined;
+  reasoningEffort: string | undefined;
+  /** The response_format type ("json_object", "json_schema", "text"). */
   responseFormat: string | undefined;
+  /** The whole response_format, as sent. */
+  responseFormatObject: ResponseFormat | undefined;
+  /** As sent. */
+  tools: FunctionTool[] | undefined;
+  toolChoice: ToolChoice | undefined;
+  parallelToolCalls: boolean | undefined;
   authorization: string | undefined;
   fault: Fault | undefined;
   at: number;
@@ -79,21 +127,24 @@ export interface FakeUpstreamOptions {
   chunkDelayMs?: number;
   /** Words per streamed content chunk. */
   wordsPerChunk?: number;
-  /** Produce the answer text; the default is a deterministic simulated answer. */
+  /**
+   * Produce the answer text; the default is a deterministic simulated answer.
+   * Not asked when the answer calls tools.
+   */
   reply?: (request: ChatRequestBody) => string;
   /** Keep a log of requests (tests); off for long benchmark runs. */
   record?: boolean;
-}
-
-export interface ChatRequestBody {
-  model: string;
-  messages: { role: string; content: unknown }[];
-  stream?: boolean;
-  stream_options?: { include_usage?: boolean };
-  max_tokens?: number;
-  max_completion_tokens?: number;
-  temperature?: number;
-  response_format?: { type?: string };
+  /**
+   * Streaming tool calls: characters (code points) of arguments per chunk.
+   * Default 7, a few tokens' worth, like OpenAI's pieces.
+   */
+  toolArgumentChunkChars?: number;
+  /**
+   * What each model (by exact name) can do; a request needing a capability
+   * its model lacks gets OpenAI's 400. Models not listed, and capabilities
+   * left out, can do everything.
+   */
+  models?: Record<string, ModelCapabilities>;
 }
 
 export interface FakeUpstream {
@@ -132,6 +183,14 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
   let idSeq = 0;
   const record = options.record ?? true;
   const wordsPerChunk = options.wordsPerChunk ?? 3;
+  const toolArgumentChunkChars = Math.max(1, Math.floor(options.toolArgumentChunkChars ?? 7));
+  const models = options.models ?? {};
+  const capabilitiesOf = (model: string): Required<ModelCapabilities> => ({
+    tools: true,
+    vision: true,
+    jsonSchema: true,
+    ...(Object.hasOwn(models, model) ? models[model] : {}),
+  });
 
   const takeRule = (model: string): Fault | undefined => {
     for (let i = 0; i < rules.length; i++) {
@@ -177,7 +236,7 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
     count++;
     inFlight++;
     res.once("close", () => inFlight--);
-    const messages = body.messages.map((m) => ({ role: String(m.role), content: textOf(m.content) }));
+    const messages = body.messages.map(recordedMessageOf);
     const fault = { ...takeRule(body.model), ...directiveOf(messages, body.model) };
     const hasFault = Object.keys(fault).length > 0;
     if (record) {
@@ -188,11 +247,28 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
         maxTokens: body.max_completion_tokens ?? body.max_tokens,
         maxTokensParam: body.max_completion_tokens !== undefined ? "max_completion_tokens" : body.max_tokens !== undefined ? "max_tokens" : undefined,
         temperature: body.temperature,
+        topP: body.top_p,
+        seed: body.seed,
+        stop: body.stop ?? undefined,
+        user: body.user,
+        reasoningEffort: body.reasoning_effort,
         responseFormat: body.response_format?.type,
+        responseFormatObject: body.response_format ?? undefined,
+        tools: body.tools ?? undefined,
+        toolChoice: body.tool_choice ?? undefined,
+        parallelToolCalls: body.parallel_tool_calls ?? undefined,
         authorization: req.headers.authorization,
         fault: hasFault ? fault : undefined,
         at: Date.now(),
       });
+    }
+    // Checked after recording, so a test sees that a refused call was made.
+    let refusal: FakeRequestError | undefined;
+    try {
+      validateChatRequest(body, capabilitiesOf(body.model));
+    } catch (err) {
+      if (!(err instanceof FakeRequestError)) throw err;
+      refusal = err;
     }
 
     if (fault.resetConnection) return void req.socket.destroy();
@@ -218,27 +294,16 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
       const message = fault.message ?? `simulated upstream error ${fault.status}`;
       return sendJson(res, fault.status, { error: { message, type: errorTypeOf(fault.status), code: null } }, headers);
     }
+    if (refusal !== undefined) return sendJson(res, 400, refusal.body);
 
-    const prompt = messages.map((m) => m.content).join("\n");
-    const promptTokens = approxTokens(prompt) + 3 * messages.length;
-    const maxTokens = body.max_completion_tokens ?? body.max_tokens;
-    let content =
-      fault.contentBytes !== undefined
-        ? filler(fault.contentBytes)
-        : (fault.content ?? (options.reply ? options.reply(body) : simulatedAnswer(body, messages)));
-    let finishReason = "stop";
-    // contentBytes asks for that many bytes whatever max_tokens says (large-answer tests).
-    if (maxTokens !== undefined && fault.contentBytes === undefined && approxTokens(content) > maxTokens) {
-      // Like a real provider, never bill more output tokens than max_tokens:
-      // budgets reserve exactly that bound.
-      content = content.split(" ").slice(0, Math.max(1, maxTokens)).join(" ").slice(0, Math.max(1, maxTokens) * 4);
-      finishReason = "length";
-    }
+    const lastUser = [...messages].reverse().find((m) => m.role === "user")?.content ?? "";
+    const answer = answerOf({ body, userText: lastUser.replace(DIRECTIVES, ""), fault, reply: options.reply });
+    const promptTokens = promptTokensOf(body);
     const reasoning = fault.reasoningTokens ?? 0;
     const usage = {
       prompt_tokens: promptTokens,
-      completion_tokens: approxTokens(content) + reasoning,
-      total_tokens: promptTokens + approxTokens(content) + reasoning,
+      completion_tokens: answer.completionTokens + reasoning,
+      total_tokens: promptTokens + answer.completionTokens + reasoning,
       prompt_tokens_details: { cached_tokens: Math.min(fault.cachedTokens ?? 0, promptTokens) },
       completion_tokens_details: { reasoning_tokens: reasoning },
     };
@@ -250,42 +315,57 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
         res.writeHead(200, { "content-type": "application/json" });
         return void res.end('{"id": "broken", "choices": [');
       }
+      const message =
+        answer.kind === "tool_calls"
+          ? { role: "assistant", content: null, tool_calls: answer.toolCalls, refusal: null, annotations: [] }
+          : { role: "assistant", content: answer.content, refusal: null, annotations: [] };
       return sendJson(res, 200, {
         id,
         object: "chat.completion",
         created,
         model: body.model,
-        choices: [{ index: 0, message: { role: "assistant", content }, finish_reason: finishReason, logprobs: null }],
+        choices: [{ index: 0, message, finish_reason: answer.finishReason, logprobs: null }],
         ...(fault.noUsage ? {} : { usage }),
       });
     }
 
     res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
+    // With include_usage, OpenAI sends `"usage": null` on every chunk but the last.
+    const usageField = body.stream_options?.include_usage ? { usage: null } : {};
     const chunk = (delta: object, finish: string | null) =>
-      `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model: body.model, choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }] })}\n\n`;
+      `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model: body.model, choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }], ...usageField })}\n\n`;
     // Waits for the client to take more when the socket is full: a slow
     // reader slows this writer, as with a real provider.
     const send = async (text: string) => {
       streamed += text.length;
       if (!res.write(text)) await drainOrClose(res);
     };
-    await send(chunk({ role: "assistant", content: "" }, null));
+    // A text answer opens with a role chunk that carries no content, then
+    // content pieces; a tool-call answer carries the role in its first call's
+    // chunk. The pieces are what the chunk-counting faults count.
+    let deltas: object[];
+    if (answer.kind === "tool_calls") {
+      deltas = toolCallDeltas(answer.toolCalls, toolArgumentChunkChars);
+    } else {
+      await send(chunk({ role: "assistant", content: "", refusal: null }, null));
+      // Filler answers go in 4 KiB pieces: splitting megabytes into words would
+      // cost the fake more than the stream costs tierd.
+      const pieces = fault.contentBytes !== undefined ? slices(answer.content, 4096) : splitIntoChunks(answer.content, wordsPerChunk);
+      deltas = pieces.map((content) => ({ content }));
+    }
     if (fault.delayFirstTokenMs) await sleep(fault.delayFirstTokenMs);
     if (fault.malformedJson) await send("data: {not json\n\n");
-    // Filler answers go in 4 KiB pieces: splitting megabytes into words would
-    // cost the fake more than the stream costs tierd.
-    const pieces = fault.contentBytes !== undefined ? slices(content, 4096) : splitIntoChunks(content, wordsPerChunk);
-    for (let i = 0; i < pieces.length; i++) {
+    for (let i = 0; i < deltas.length; i++) {
       if (fault.cutAfterChunks !== undefined && i >= fault.cutAfterChunks) return cut(res);
       if (fault.stallAfterChunks !== undefined && i >= fault.stallAfterChunks) return; // the client's timeout closes it
       if (res.destroyed) return;
       if (options.chunkDelayMs && i > 0) await sleep(options.chunkDelayMs);
-      await send(chunk({ content: pieces[i] }, null));
+      await send(chunk(deltas[i]!, null));
     }
     if (res.destroyed) return;
-    if (fault.cutAfterChunks !== undefined && pieces.length <= fault.cutAfterChunks) return cut(res);
+    if (fault.cutAfterChunks !== undefined && deltas.length <= fault.cutAfterChunks) return cut(res);
     if (fault.noDone) return void res.end();
-    res.write(chunk({}, finishReason));
+    res.write(chunk({}, answer.finishReason));
     if (body.stream_options?.include_usage && !fault.noUsage) {
       res.write(`data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model: body.model, choices: [], usage })}\n\n`);
     }
@@ -323,16 +403,6 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
   };
 }
 
-/** A deterministic answer that depends on model and prompt. */
-function simulatedAnswer(body: ChatRequestBody, messages: { role: string; content: string }[]): string {
-  const last = [...messages].reverse().find((m) => m.role === "user")?.content ?? "";
-  const topic = last.replace(DIRECTIVES, "").split(/\s+/).filter(Boolean).slice(0, 12).join(" ");
-  if (body.response_format?.type === "json_object") {
-    return JSON.stringify({ answer: `simulated answer from ${body.model}`, topic });
-  }
-  return `Simulated answer from ${body.model}: this is a stand-in reply about "${topic}". No real model was called.`;
-}
-
 /**
  * The fault of the first directive in the last user message that applies to
  * `model`: one without a "model" field, or one naming exactly this model.
@@ -357,17 +427,15 @@ function directiveOf(messages: { role: string; content: string }[], model: strin
   return {};
 }
 
-function textOf(content: unknown): string {
-  if (typeof content === "string") return content;
-  if (Array.isArray(content)) {
-    return content.map((part) => (typeof part === "object" && part !== null && "text" in part ? String(part.text) : "")).join("");
-  }
-  return "";
-}
-
-/** The fake's own token count: about four characters a token, like English text. */
-export function approxTokens(text: string): number {
-  return text.length === 0 ? 0 : Math.ceil(text.length / 4);
+/** A message as the log keeps it: text for every message, and the structured parts when there were any. */
+function recordedMessageOf(m: unknown): RecordedMessage {
+  if (!isRecord(m)) return { role: "", content: "" };
+  const out: RecordedMessage = { role: String(m.role), content: textOf(m.content) };
+  if (Array.isArray(m.content)) out.parts = m.content as ContentPart[];
+  if (Array.isArray(m.tool_calls)) out.toolCalls = m.tool_calls as ToolCall[];
+  if (typeof m.tool_call_id === "string") out.toolCallId = m.tool_call_id;
+  if (typeof m.name === "string") out.name = m.name;
+  return out;
 }
 
 function splitIntoChunks(text: string, wordsPerChunk: number): string[] {
@@ -375,14 +443,6 @@ function splitIntoChunks(text: string, wordsPerChunk: number): string[] {
   const out: string[] = [];
   for (let i = 0; i < words.length; i += wordsPerChunk) out.push(words.slice(i, i + wordsPerChunk).join(""));
   return out;
-}
-
-/** Directives reach the demo upstream too: a typo must not allocate gigabytes. */
-const MAX_FILLER_BYTES = 256 * 1024 * 1024;
-
-function filler(bytes: number): string {
-  const size = Math.max(0, Math.min(Math.floor(bytes), MAX_FILLER_BYTES));
-  return "lorem ".repeat(Math.ceil(size / 6)).slice(0, size);
 }
 
 function slices(text: string, size: number): string[] {

@@ -20,6 +20,7 @@ import {
 import type { LlmClassifier } from "../classifier/llm-classifier.js";
 import { clampTierName, NAME_OF_TIER, nameAtRank, rankOf, TIER_OF_NAME } from "../core/tiers.js";
 import type { LocalClassifier } from "../classifier/local-classifier.js";
+import { approxExtraTokens } from "../pricing/index.js";
 import { clamp, evaluateRules, overrideAllowed, policyRules, type Bound } from "./rules.js";
 
 export interface TierDecider {
@@ -222,8 +223,9 @@ function step(stage: DecisionStage, tier: Tier, score: number, confidence: numbe
  * A fast input-size estimate (about four characters a token for English and
  * code) so no request pays for a tokenizer just to be sized.
  */
-export function estimateInputTokens(input: Pick<ClassifyInput, "messages">): number {
+export function estimateInputTokens(input: Pick<ClassifyInput, "messages" | "params">): number {
   let chars = 0;
   for (const m of input.messages) chars += m.content.length;
-  return Math.ceil(chars / 4) + 3 * input.messages.length;
+  // Images, tool definitions and calls fill the window as text does.
+  return Math.ceil(chars / 4) + 3 * input.messages.length + approxExtraTokens(input);
 }

@@ -7,9 +7,11 @@
 // intent and neither does a later, more general rule.
 import type { PolicyConfig, RuleConfig, TierName } from "../config/index.js";
 import { endpointMatches } from "../core/endpoints.js";
+import { hasImages, hasTools } from "../core/request-needs.js";
 import type { ClassifyInput } from "../core/types.js";
 import { clampTierName, rankOf } from "../core/tiers.js";
 
+type RuleInput = Pick<ClassifyInput, "endpoint" | "caller" | "messages" | "params">;
 
 /** The rule that set a bound, so a clamped decision can name it. */
 export interface Bound {
@@ -46,7 +48,7 @@ export function policyRules(policy: PolicyConfig): RuleConfig[] {
   return rules;
 }
 
-export function evaluateRules(rules: readonly RuleConfig[], input: Pick<ClassifyInput, "endpoint" | "caller">, inputTokens: number): RuleEvaluation {
+export function evaluateRules(rules: readonly RuleConfig[], input: RuleInput, inputTokens: number): RuleEvaluation {
   const result: RuleEvaluation = { matches: [] };
   for (const rule of rules) {
     const why = matchReason(rule, input, inputTokens);
@@ -97,9 +99,9 @@ export function clamp(tier: TierName, floor: Bound | undefined, ceiling: Bound |
 }
 
 /** Why the rule matches ("endpoint /x, plan free"), or undefined when it does not. */
-function matchReason(rule: RuleConfig, input: Pick<ClassifyInput, "endpoint" | "caller">, inputTokens: number): string | undefined {
+function matchReason(rule: RuleConfig, input: RuleInput, inputTokens: number): string | undefined {
   const parts: string[] = [];
-  const { endpoint, plan, input_tokens_above: above } = rule.when;
+  const { endpoint, plan, input_tokens_above: above, has_tools: tools, has_images: images } = rule.when;
   if (endpoint !== undefined) {
     if (!listOf(endpoint).some((pattern) => endpointMatches(pattern, input.endpoint))) return undefined;
     parts.push(`endpoint ${input.endpoint}`);
@@ -111,6 +113,14 @@ function matchReason(rule: RuleConfig, input: Pick<ClassifyInput, "endpoint" | "
   if (above !== undefined) {
     if (!(inputTokens > above)) return undefined;
     parts.push(`${inputTokens} input tokens > ${above}`);
+  }
+  if (tools !== undefined) {
+    if (hasTools(input) !== tools) return undefined;
+    parts.push(tools ? "has tools" : "no tools");
+  }
+  if (images !== undefined) {
+    if (hasImages(input) !== images) return undefined;
+    parts.push(images ? "has images" : "no images");
   }
   return `rule ${rule.name} (${parts.join(", ")})`;
 }

@@ -459,6 +459,18 @@ export class ChainWalk {
     if (last === undefined) {
       if (attempts.length === 0) return new TierdError("unavailable", "no deployment is configured for this tier", { attempts });
       const reasons = [...new Set(attempts.map((a) => `${a.deployment}: ${a.detail}`))].join("; ");
+      // Tools, images and schemas are fine requests this server is not set up
+      // for: FAILED_PRECONDITION naming the capability (never a pricier tier
+      // by accident). JSON mode kept its older INVALID_ARGUMENT for callers
+      // written against it.
+      const lacking = this.fit.missingCapabilities.filter((c) => c !== "json");
+      if (lacking.length > 0 && !this.fit.contextLimited) {
+        return new TierdError(
+          "failed_precondition",
+          `no deployment in the fallback chain has the ${lacking.join(" and ")} capability this request needs (${reasons}); add it to a deployment's capabilities, or send the request without it`,
+          { attempts },
+        );
+      }
       return new TierdError("invalid_argument", `no deployment in the fallback chain can serve this request (${reasons})`, {
         attempts,
         field: this.fit.contextLimited ? "messages" : "params.response_format",

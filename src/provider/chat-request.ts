@@ -3,10 +3,12 @@ import type {
   ChatCompletionCreateParams,
   ChatCompletionCreateParamsNonStreaming,
   ChatCompletionCreateParamsStreaming,
+  ChatCompletionContentPart,
+  ChatCompletionContentPartText,
   ChatCompletionMessageParam,
 } from "openai/resources/chat/completions";
 import type { DeploymentConfig } from "../config/index.js";
-import type { CompletionRequest } from "../core/types.js";
+import type { ChatMessage, CompletionRequest, ContentPart } from "../core/types.js";
 
 export type MaxTokensParam = NonNullable<DeploymentConfig["max_tokens_param"]>;
 
@@ -43,18 +45,61 @@ export function chatBody(request: CompletionRequest, deployment: Pick<Deployment
   if (p.stop.length > 0) body.stop = p.stop;
   if (p.seed !== undefined) body.seed = p.seed;
   if (p.responseFormat === "json_object") body.response_format = { type: "json_object" };
+  if (p.responseFormat === "json_schema" && p.jsonSchema !== undefined) {
+    const js = p.jsonSchema;
+    body.response_format = {
+      type: "json_schema",
+      json_schema: { name: js.name, schema: js.schema, ...(js.description === undefined ? {} : { description: js.description }), ...(js.strict === undefined ? {} : { strict: js.strict }) },
+    };
+  }
+  if (p.tools !== undefined && p.tools.length > 0) {
+    body.tools = p.tools.map((t) => ({
+      type: "function",
+      function: {
+        name: t.name,
+        ...(t.description === undefined ? {} : { description: t.description }),
+        ...(t.parameters === undefined ? {} : { parameters: t.parameters }),
+        ...(t.strict === undefined ? {} : { strict: t.strict }),
+      },
+    }));
+  }
+  if (p.toolChoice !== undefined) body.tool_choice = typeof p.toolChoice === "string" ? p.toolChoice : { type: "function", function: { name: p.toolChoice.function } };
+  if (p.parallelToolCalls !== undefined) body.parallel_tool_calls = p.parallelToolCalls;
+  if (p.reasoningEffort !== undefined) body.reasoning_effort = p.reasoningEffort;
+  if (p.user !== undefined) body.user = p.user;
   return body;
 }
 
-function toOpenAIMessage(m: CompletionRequest["messages"][number]): ChatCompletionMessageParam {
+function toOpenAIMessage(m: ChatMessage): ChatCompletionMessageParam {
+  const name = m.name ? { name: m.name } : {};
   switch (m.role) {
     case "system":
-      return { role: "system", content: m.content, ...(m.name ? { name: m.name } : {}) };
-    case "assistant":
-      return { role: "assistant", content: m.content, ...(m.name ? { name: m.name } : {}) };
+      return { role: "system", content: textOf(m), ...name };
+    case "assistant": {
+      const calls = m.toolCalls ?? [];
+      // OpenAI wants null, not "", beside tool calls.
+      const content = calls.length > 0 && m.content === "" && m.parts === undefined ? null : textOf(m);
+      return {
+        role: "assistant",
+        content,
+        ...name,
+        ...(calls.length === 0 ? {} : { tool_calls: calls.map((c) => ({ id: c.id, type: "function" as const, function: { name: c.name, arguments: c.arguments } })) }),
+      };
+    }
     case "tool":
-      return { role: "tool", content: m.content, tool_call_id: m.toolCallId ?? "" };
+      return { role: "tool", content: textOf(m), tool_call_id: m.toolCallId ?? "" };
     case "user":
-      return { role: "user", content: m.content, ...(m.name ? { name: m.name } : {}) };
+      return { role: "user", content: m.parts === undefined ? m.content : m.parts.map(userPartOf), ...name };
   }
+}
+
+/** Text-only roles: their parts as text parts (the same text the classifier read). */
+function textOf(m: ChatMessage): string | ChatCompletionContentPartText[] {
+  if (m.parts === undefined) return m.content;
+  return m.parts.flatMap((p) => (p.type === "text" ? [{ type: "text" as const, text: p.text }] : []));
+}
+
+function userPartOf(p: ContentPart): ChatCompletionContentPart {
+  if (p.type === "text") return { type: "text", text: p.text };
+  return { type: "image_url", image_url: { url: p.url, ...(p.detail === undefined ? {} : { detail: p.detail }) } };
 }

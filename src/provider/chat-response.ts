@@ -1,8 +1,8 @@
 // Reading what an upstream answered: usage (counted locally, and flagged as
 // estimated, when the provider sent none) and the finish reason.
 import type OpenAI from "openai";
-import { FinishReason, type CompletionRequest, type Usage } from "../core/types.js";
-import { countMessageTokens, countTextTokens } from "../pricing/index.js";
+import { FinishReason, type CompletionRequest, type ToolCall, type Usage } from "../core/types.js";
+import { countAnswerTokens, countRequestTokens } from "../pricing/index.js";
 
 /** Usage as providers send it, with the cache fields some of them add. */
 export type UpstreamUsage = OpenAI.CompletionUsage & {
@@ -11,7 +11,7 @@ export type UpstreamUsage = OpenAI.CompletionUsage & {
   cache_creation_input_tokens?: number;
 };
 
-export function usageOf(raw: UpstreamUsage | undefined | null, request: CompletionRequest, content: string): Usage {
+export function usageOf(raw: UpstreamUsage | undefined | null, request: CompletionRequest, content: string, toolCalls?: readonly ToolCall[]): Usage {
   if (raw && typeof raw.prompt_tokens === "number" && typeof raw.completion_tokens === "number") {
     return {
       inputTokens: raw.prompt_tokens,
@@ -23,8 +23,8 @@ export function usageOf(raw: UpstreamUsage | undefined | null, request: Completi
     };
   }
   return {
-    inputTokens: countMessageTokens(request.messages),
-    outputTokens: countTextTokens(content),
+    inputTokens: countRequestTokens(request),
+    outputTokens: countAnswerTokens(content, toolCalls),
     cachedInputTokens: 0,
     reasoningTokens: 0,
     cacheWriteTokens: 0,

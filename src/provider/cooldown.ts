@@ -44,8 +44,9 @@ export interface CooldownTracker {
 export interface CooldownTrackerOptions {
   config: CooldownConfig;
   clock?: MonotonicClock;
-  /** A breaker opened (or was held open longer) / closed again: for the log. */
+  /** A breaker opened (or was held open longer) / let its probe through / closed again: for the log. */
   onOpen?: (name: string, reason: ErrorClass, durationMs: number) => void;
+  onHalfOpen?: (name: string) => void;
   onClose?: (name: string) => void;
 }
 
@@ -105,6 +106,7 @@ export function createCooldownTracker(options: CooldownTrackerOptions): Cooldown
       if (remainingMs > 0) return { allowed: false, reason: state.reason, remainingMs };
       if (state.probeInFlight) return { allowed: false, reason: state.reason, remainingMs: 0 };
       state.probeInFlight = true;
+      options.onHalfOpen?.(name);
       return { allowed: true, probe: true };
     },
     success(name, probe) {

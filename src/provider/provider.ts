@@ -7,7 +7,7 @@ import { cooldownSchema, retrySchema, type Config } from "../config/index.js";
 import { monotonicNow, wallNow, type MonotonicClock, type WallClock } from "../core/clock.js";
 import { silentLogger, type Logger } from "../core/log.js";
 import { abortReasonOf, TierdError, type ErrorCode } from "../core/errors.js";
-import { ErrorClass, type Attempt, type CallContext, type Completion, type CompletionRequest, type RoutableTier } from "../core/types.js";
+import { ErrorClass, FinishReason, type Attempt, type CallContext, type Completion, type CompletionRequest, type RoutableTier, type ToolCall, type ToolCallDeltaEvent } from "../core/types.js";
 import { attemptSignal, failureOf, type AttemptSignal } from "./attempt-signal.js";
 import { ChainWalk, type Call, type CallOutcome, type Target } from "./chain-walk.js";
 import { createChatClientPool } from "./chat-client.js";
@@ -24,7 +24,10 @@ import type { SpendGuard } from "./spend-guard.js";
 import { MalformedResponseError, TruncatedStreamError, type UpstreamFailure } from "./upstream-error.js";
 import { createUpstreamLog } from "./upstream-log.js";
 
-export type ProviderStreamEvent = { kind: "delta"; content: string } | { kind: "done"; completion: Completion };
+export type ProviderStreamEvent = StreamPiece | { kind: "done"; completion: Completion };
+
+/** What reaches the caller of a stream as it arrives: text, or a piece of a tool call. */
+export type StreamPiece = { kind: "delta"; content: string } | ToolCallDeltaEvent;
 
 export interface Provider {
   /** A whole completion from the first tier of the chain that can answer. */
@@ -88,6 +91,7 @@ export function createProvider(options: ProviderOptions): ProviderWithCooldown {
     config: config.cooldown ?? cooldownSchema.parse({}),
     clock,
     onOpen: (name, reason, durationMs) => upstreamLog.breakerOpened(name, reason, durationMs),
+    onHalfOpen: (name) => upstreamLog.breakerHalfOpen(name),
     onClose: (name) => upstreamLog.breakerClosed(name),
   });
   const latency: LatencyTracker = createLatencyTracker();
@@ -116,9 +120,19 @@ export function createProvider(options: ProviderOptions): ProviderWithCooldown {
       onAnswer: (target, latencyMs) => latency.observe(latencyKey(target.deployment.name, mode), latencyMs),
     });
 
-  const completionOf = (target: Target, content: string, finish: string | null | undefined, usage: Completion["usage"], attempts: Completion["attempts"]): Completion => ({
+  const completionOf = (
+    target: Target,
+    content: string,
+    toolCalls: ToolCall[],
+    finish: string | null | undefined,
+    usage: Completion["usage"],
+    attempts: Completion["attempts"],
+  ): Completion => ({
     content,
-    finishReason: finishReasonOf(finish),
+    ...(toolCalls.length === 0 ? {} : { toolCalls }),
+    // OpenAI says "stop" after a call forced by a named tool_choice; the
+    // caller's question is the same (run the tool), so tierd says TOOL_CALLS.
+    finishReason: toolCalls.length > 0 && finishReasonOf(finish) === FinishReason.STOP ? FinishReason.TOOL_CALLS : finishReasonOf(finish),
     tier: target.tier,
     deployment: target.deployment.name,
     model: target.deployment.config.model,
@@ -156,7 +170,8 @@ export function createProvider(options: ProviderOptions): ProviderWithCooldown {
       const choice = response.choices?.[0];
       if (choice?.message === undefined) throw new MalformedResponseError("no choices");
       const content = choice.message.content ?? "";
-      return answerOf(completionOf(target, content, choice.finish_reason, usageOf(response.usage, request, content), attempts));
+      const toolCalls = toolCallsOf(choice.message.tool_calls);
+      return answerOf(completionOf(target, content, toolCalls, choice.finish_reason, usageOf(response.usage, request, content, toolCalls), attempts));
     } catch (err) {
       return { ok: false, failure: failureOf(err, attempt, ctx, secrets) };
     } finally {
@@ -191,10 +206,9 @@ export function createProvider(options: ProviderOptions): ProviderWithCooldown {
     // delivered (estimated), never less than the ledger can bill.
     call.billIfAbandoned(() => deliveredCost(target, reader, request));
     try {
-      for (let text = first; text !== undefined; text = await reader.nextContent()) {
+      for (let piece = first; piece !== undefined; piece = await reader.next()) {
         reader.deltas++;
-        reader.content += text;
-        yield { kind: "delta", content: text };
+        yield piece;
       }
     } catch (err) {
       const failure = failureOf(err, signal, ctx, secrets, true);
@@ -202,7 +216,8 @@ export function createProvider(options: ProviderOptions): ProviderWithCooldown {
     } finally {
       signal.dispose(reader.ended);
     }
-    return answerOf(completionOf(target, reader.content, reader.finish, usageOf(reader.usage, request, reader.content), attempts));
+    const toolCalls = reader.toolCalls();
+    return answerOf(completionOf(target, reader.content, toolCalls, reader.finish, usageOf(reader.usage, request, reader.content, toolCalls), attempts));
   }
 
   /** Until a first content token (or a proper end without one), a failure may still fall back. */
@@ -214,7 +229,7 @@ export function createProvider(options: ProviderOptions): ProviderWithCooldown {
       const body = chatBody(request, deployment.config, true);
       const upstream = await deployment.client.chat.completions.create(body, { signal: signal.signal });
       reader = new StreamReader(upstream[Symbol.asyncIterator](), signal);
-      return { ok: true, reader, first: await reader.nextContent(), signal };
+      return { ok: true, reader, first: await reader.next(), signal };
     } catch (err) {
       // Headers arrived: a dropped connection now is a truncated stream.
       const failure = failureOf(err, signal, ctx, secrets, reader !== undefined);
@@ -225,7 +240,7 @@ export function createProvider(options: ProviderOptions): ProviderWithCooldown {
 
   /** What the caller got before the stream stopped (estimated when the upstream sent no usage). */
   function deliveredCost(target: Target, reader: StreamReader, request: CompletionRequest): bigint {
-    return costOf(usageOf(reader.usage, request, reader.content), prices.priceOf(target.deployment.config.model));
+    return costOf(usageOf(reader.usage, request, reader.content, reader.toolCalls()), prices.priceOf(target.deployment.config.model));
   }
 
   /** What a broken-off stream delivered and billed (estimated when the upstream sent no usage), and the caller's error saying so. */
@@ -237,7 +252,7 @@ export function createProvider(options: ProviderOptions): ProviderWithCooldown {
     attempts: Attempt[],
     ctx: CallContext,
   ): { costPicoUsd: bigint; error: TierdError } {
-    const usage = usageOf(reader.usage, request, reader.content);
+    const usage = usageOf(reader.usage, request, reader.content, reader.toolCalls());
     const costPicoUsd = costOf(usage, prices.priceOf(target.deployment.config.model));
     const { errorClass } = failure;
     // A cancel that came from a server stop is the server's (UNAVAILABLE), not the caller's.
@@ -271,7 +286,11 @@ export function createProvider(options: ProviderOptions): ProviderWithCooldown {
   };
 }
 
-/** Pulls an upstream SSE stream one content delta at a time, noting finish reason and usage on the way. */
+/**
+ * Pulls an upstream SSE stream one piece at a time (a text delta, or a piece
+ * of a tool call), noting finish reason and usage on the way, and assembling
+ * the tool calls for the summary from the same pieces the caller gets.
+ */
 class StreamReader {
   content = "";
   deltas = 0;
@@ -279,15 +298,21 @@ class StreamReader {
   usage: UpstreamUsage | undefined;
   /** The upstream stream was read to its end ([DONE] or the body's end). */
   ended = false;
+  /** Tool calls by the upstream's index, as assembled so far. */
+  private readonly calls = new Map<number, ToolCall>();
+  /** Pieces of a chunk not handed out yet (a chunk may carry text and several calls). */
+  private readonly pending: StreamPiece[] = [];
 
   constructor(
     private readonly chunks: AsyncIterator<ChatCompletionChunk>,
     private readonly attempt: AttemptSignal,
   ) {}
 
-  /** The next piece of content, or undefined when the stream ended properly. */
-  async nextContent(): Promise<string | undefined> {
+  /** The next piece, or undefined when the stream ended properly. */
+  async next(): Promise<StreamPiece | undefined> {
     for (;;) {
+      const queued = this.pending.shift();
+      if (queued !== undefined) return queued;
       let step: IteratorResult<ChatCompletionChunk>;
       try {
         step = await this.chunks.next();
@@ -308,9 +333,47 @@ class StreamReader {
       const choice = chunk.choices?.[0];
       if (choice?.finish_reason) this.finish = choice.finish_reason;
       const text = choice?.delta?.content;
-      if (text) return text;
+      if (text) {
+        this.content += text;
+        this.pending.push({ kind: "delta", content: text });
+      }
+      for (const d of choice?.delta?.tool_calls ?? []) this.pending.push(this.toolPiece(d));
     }
   }
+
+  /** The assembled calls, in index order. */
+  toolCalls(): ToolCall[] {
+    return [...this.calls.entries()].sort(([a], [b]) => a - b).map(([, c]) => ({ ...c }));
+  }
+
+  private toolPiece(d: ChatCompletionChunk.Choice.Delta.ToolCall): ToolCallDeltaEvent {
+    const index = Number.isSafeInteger(d.index) && d.index >= 0 ? d.index : this.calls.size;
+    let call = this.calls.get(index);
+    if (call === undefined) {
+      call = { id: "", name: "", arguments: "" };
+      this.calls.set(index, call);
+    }
+    const piece: ToolCallDeltaEvent = { kind: "tool_call", index, arguments: d.function?.arguments ?? "" };
+    // Providers send id and name once, in a call's first piece; some repeat
+    // them. The caller gets each once.
+    if (d.id && call.id === "") {
+      call.id = d.id;
+      piece.id = d.id;
+    }
+    if (d.function?.name && call.name === "") {
+      call.name = d.function.name;
+      piece.name = d.function.name;
+    }
+    call.arguments += piece.arguments;
+    return piece;
+  }
+}
+
+/** The function calls of a whole answer (custom tools are not part of the API tierd serves). */
+function toolCallsOf(calls: readonly { id: string; type: string; function?: { name: string; arguments: string } }[] | undefined): ToolCall[] {
+  const out: ToolCall[] = [];
+  for (const c of calls ?? []) if (c.type === "function" && c.function !== undefined) out.push({ id: c.id, name: c.function.name, arguments: c.function.arguments });
+  return out;
 }
 
 /** A stream whose first content token (or proper end) arrived. */
@@ -318,6 +381,6 @@ interface OpenedStream {
   ok: true;
   reader: StreamReader;
   /** Undefined when the stream ended properly without content. */
-  first: string | undefined;
+  first: StreamPiece | undefined;
   signal: AttemptSignal;
 }

@@ -13,6 +13,8 @@ export interface UpstreamLog {
   /** One request's hops, once the walk is over; `answered` when a deployment answered. */
   walked(attempts: readonly Attempt[], answered: boolean): void;
   breakerOpened(deployment: string, reason: ErrorClass, durationMs: number): void;
+  /** The cooldown is over and one probe request goes to the deployment. */
+  breakerHalfOpen(deployment: string): void;
   breakerClosed(deployment: string): void;
 }
 
@@ -59,6 +61,9 @@ export function createUpstreamLog(log: Logger, clock: MonotonicClock = monotonic
     },
     breakerOpened(deployment, reason, durationMs) {
       log.warn("deployment breaker opened: skipped by every request until a probe succeeds", { deployment, reason: (ErrorClass[reason] ?? "").toLowerCase(), cooldown_ms: Math.round(durationMs) });
+    },
+    breakerHalfOpen(deployment) {
+      log.info("deployment breaker half-open: its cooldown is over, one probe request goes through", { deployment });
     },
     breakerClosed(deployment) {
       log.info("deployment breaker closed: the probe succeeded", { deployment });

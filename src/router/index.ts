@@ -10,3 +10,4 @@ export {
   type RouteObserver,
 } from "./observer.js";
 export type { GateTicket, RequestGate } from "./gate.js";
+export { accessFields, createAccessLog, ACCESS_LOG_MESSAGE } from "./access-log.js";

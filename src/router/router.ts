@@ -119,7 +119,7 @@ export function createRouter(options: RouterOptions): Router {
         yield { kind: "decision", decision };
         const hit = await responseCache?.lookup(decision.tier, request);
         for await (const event of hit === undefined ? provider.stream(decision.tier, request, ctx, call) : replayCompletion(hit)) {
-          if (event.kind === "delta") {
+          if (event.kind === "delta" || event.kind === "tool_call") {
             if (firstTokenAt === undefined) {
               firstTokenAt = clock();
               firstTokenWallAt = preciseWallNow();

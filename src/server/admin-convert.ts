@@ -10,7 +10,7 @@ import {
 import type { TierName } from "../config/index.js";
 import { Tier } from "../core/types.js";
 import { TIER_OF_NAME } from "../core/tiers.js";
-import type { FeedbackVerdict, TierShare, UsageReport } from "../usage/index.js";
+import { isDecided, type FeedbackVerdict, type TierShare, type UsageReport } from "../usage/index.js";
 
 export function tierOf(name: TierName | null): Tier {
   return name === null ? Tier.UNSPECIFIED : TIER_OF_NAME[name];
@@ -82,7 +82,8 @@ export function usageReportToProto(r: UsageReport, droppedRecords: number): Mess
       vsMidRatio: r.savings.vsMidRatio,
       vsFrontierRatio: r.savings.vsFrontierRatio,
     },
-    breakEven: r.breakEven.map((b) => ({
+    // BreakEven has no field for "too little data" yet: those endpoints are left out, as before.
+    breakEven: r.breakEven.filter(isDecided).map((b) => ({
       endpoint: b.endpoint,
       nanoRequests: BigInt(b.nanoRequests),
       classifierP50Ms: b.classifierP50Ms,

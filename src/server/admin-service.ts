@@ -52,7 +52,7 @@ export function adminServiceImpl(deps: AdminServiceDeps): ServiceImpl<typeof Adm
       // Include what this replica just served; a slow database only makes the report a little older.
       await deps.ledger?.flush(2_000).catch(() => undefined);
       const filter = { sinceMs, untilMs, ...(req.endpoint === "" ? {} : { endpoint: req.endpoint }) };
-      const report = await buildUsageReport(store.scanReportRows(filter), {
+      const report = await buildUsageReport(store, {
         ...filter,
         topEndpoints: req.topEndpoints === 0 ? 10 : req.topEndpoints,
         maxFrontierShare,

@@ -37,6 +37,19 @@ export function createRouteTelemetry(options: RouteTelemetryOptions): RouteObser
     unit: "s",
     advice: { explicitBucketBoundaries: sc.DURATION_BUCKETS_S },
   });
+  const requestDuration = meter.createHistogram(sc.METRIC_TIERD_REQUEST_DURATION, {
+    description: "Time inside tierd, arrival to outcome, by request kind, tier, deployment and status.",
+    unit: "s",
+    advice: { explicitBucketBoundaries: sc.DURATION_BUCKETS_S },
+  });
+  const attemptCount = meter.createCounter(sc.METRIC_TIERD_UPSTREAM_ATTEMPTS, {
+    description: "Upstream attempts by deployment, tier and outcome (success, failure with its error.type, or skipped by an open breaker).",
+    unit: "{attempt}",
+  });
+  const fallbacks = meter.createCounter(sc.METRIC_TIERD_FALLBACKS, {
+    description: "Requests answered by another deployment than the first one tried, by decided tier, serving tier and deployment.",
+    unit: "{request}",
+  });
   const firstChunk = meter.createHistogram(sc.METRIC_GEN_AI_CLIENT_TIME_TO_FIRST_CHUNK, {
     description: "Streaming: from the answering upstream call's start to its first content chunk.",
     unit: "s",
@@ -78,9 +91,25 @@ export function createRouteTelemetry(options: RouteTelemetryOptions): RouteObser
             [sc.ATTR_TIERD_REQUEST_KIND]: outcome.kind,
             [sc.ATTR_TIERD_TIER]: tier === undefined ? "none" : NAME_OF_TIER[tier],
             [sc.ATTR_TIERD_DECIDED_BY]: outcome.decision === undefined ? "none" : stage(outcome.decision.decidedBy),
+            // Bounded: deployment names come from the config.
+            [sc.ATTR_TIERD_DEPLOYMENT]: outcome.completion?.deployment ?? "none",
           };
           requests.add(1, { ...metricAttrs, [sc.ATTR_TIERD_STATUS]: status });
           if (outcome.costPicoUsd > 0n) cost.add(picoToUsd(outcome.costPicoUsd), metricAttrs);
+          requestDuration.record(outcome.latencyMs / 1000, {
+            [sc.ATTR_TIERD_REQUEST_KIND]: outcome.kind,
+            [sc.ATTR_TIERD_TIER]: metricAttrs[sc.ATTR_TIERD_TIER],
+            [sc.ATTR_TIERD_DEPLOYMENT]: metricAttrs[sc.ATTR_TIERD_DEPLOYMENT],
+            [sc.ATTR_TIERD_STATUS]: status,
+          });
+          const first = outcome.attempts[0];
+          if (outcome.completion !== undefined && outcome.decision !== undefined && first !== undefined && first.deployment !== outcome.completion.deployment) {
+            fallbacks.add(1, {
+              [sc.ATTR_TIERD_TIER]: NAME_OF_TIER[outcome.decision.tier],
+              [sc.ATTR_TIERD_SERVED_TIER]: NAME_OF_TIER[outcome.completion.tier],
+              [sc.ATTR_TIERD_DEPLOYMENT]: outcome.completion.deployment,
+            });
+          }
         },
       };
     },
@@ -100,6 +129,12 @@ export function createRouteTelemetry(options: RouteTelemetryOptions): RouteObser
     };
     const errorType = a.errorClass === ErrorClass.UNSPECIFIED ? undefined : lower(ErrorClass[a.errorClass]);
     if (errorType !== undefined) attrs[sc.ATTR_ERROR_TYPE] = errorType;
+    attemptCount.add(1, {
+      [sc.ATTR_TIERD_DEPLOYMENT]: a.deployment,
+      [sc.ATTR_TIERD_TIER]: NAME_OF_TIER[a.tier],
+      [sc.ATTR_TIERD_ATTEMPT_OUTCOME]: attrs[sc.ATTR_TIERD_ATTEMPT_OUTCOME],
+      ...(errorType !== undefined && a.outcome === AttemptOutcome.FAILURE ? { [sc.ATTR_ERROR_TYPE]: errorType } : {}),
+    });
     const { usage, completion } = outcome;
     if (answering) {
       attrs[sc.ATTR_GEN_AI_USAGE_INPUT_TOKENS] = usage.inputTokens;
@@ -130,6 +165,9 @@ export function createRouteTelemetry(options: RouteTelemetryOptions): RouteObser
       [sc.ATTR_GEN_AI_PROVIDER_NAME]: attrs[sc.ATTR_GEN_AI_PROVIDER_NAME],
       [sc.ATTR_GEN_AI_REQUEST_MODEL]: a.model,
       ...(server === undefined ? {} : { [sc.ATTR_SERVER_ADDRESS]: server.address }),
+      // Beyond the GenAI conventions' set (which allow more): which of tierd's deployments, for which tier.
+      [sc.ATTR_TIERD_DEPLOYMENT]: a.deployment,
+      [sc.ATTR_TIERD_TIER]: NAME_OF_TIER[a.tier],
     };
     duration.record(a.latencyMs / 1000, errorType === undefined ? { ...metricAttrs, [sc.ATTR_GEN_AI_RESPONSE_MODEL]: a.model } : { ...metricAttrs, [sc.ATTR_ERROR_TYPE]: errorType });
     if (answering && !usage.estimated) {

@@ -63,6 +63,22 @@ export const ATTR_TIERD_ATTEMPT_OUTCOME = "tierd.attempt.outcome";
 
 export const METRIC_TIERD_REQUESTS = "tierd.requests";
 export const METRIC_TIERD_COST = "tierd.cost";
+/** Arrival to outcome, inside tierd (streams: to the summary). */
+export const METRIC_TIERD_REQUEST_DURATION = "tierd.request.duration";
+/** Every upstream attempt, by deployment and outcome (retries and skipped deployments too). */
+export const METRIC_TIERD_UPSTREAM_ATTEMPTS = "tierd.upstream.attempts";
+/** Requests answered by another deployment than the first one tried. */
+export const METRIC_TIERD_FALLBACKS = "tierd.fallbacks";
+/** 1 for the breaker state a deployment is in, 0 for the others. */
+export const METRIC_TIERD_BREAKER = "tierd.deployment.breaker";
+export const METRIC_TIERD_BUDGET_REMAINING = "tierd.budget.remaining";
+export const METRIC_TIERD_BUDGET_LIMIT = "tierd.budget.limit";
+/** closed | open | half_open */
+export const ATTR_TIERD_BREAKER_STATE = "tierd.breaker.state";
+export const ATTR_TIERD_CALLER = "tierd.caller";
+export const ATTR_TIERD_BUDGET = "tierd.budget";
+/** day | month */
+export const ATTR_TIERD_BUDGET_WINDOW = "tierd.budget.window";
 export const METRIC_TIERD_LEDGER_QUEUED = "tierd.ledger.queued";
 export const METRIC_TIERD_LEDGER_DROPPED = "tierd.ledger.dropped";
 export const METRIC_TIERD_CACHE_LOOKUPS = "tierd.cache.lookups";

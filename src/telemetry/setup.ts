@@ -1,6 +1,7 @@
 // The OpenTelemetry SDK, configured by the standard OTEL_* variables. It
 // starts only when an OTLP endpoint is set: with none, tierd registers no
-// provider, no interceptor and no observer, so telemetry costs nothing.
+// provider and makes no span. (Prometheus metrics are separate, from the
+// config: prometheus.ts.)
 import { createRequire } from "node:module";
 import type * as SdkNode from "@opentelemetry/sdk-node";
 import type { Logger } from "../core/log.js";

@@ -14,18 +14,23 @@ export { openLedgerStore, driverFor, type OpenLedgerStoreOptions } from "./open-
 export { MIGRATIONS, type Migration } from "./migrations.js";
 export {
   buildUsageReport,
-  createUsageReportBuilder,
+  usageReportOf,
   percentile,
   type UsageReport,
   type UsageReportOptions,
+  type ReportSource,
   type TierFigures,
+  type DeploymentFigures,
   type EndpointFigures,
   type SavingsFigures,
-  type BreakEvenFigures,
   type ShadowFigures,
+  type MisrouteFigures,
   type ReportWarning,
   type TierShare,
 } from "./report.js";
+export { breakEvenOf, isDecided, MIN_BREAK_EVEN_SAMPLES, type BreakEvenFigures, type BreakEvenVerdict, type DecidedBreakEven } from "./break-even.js";
+export { bucketMsFor, HOUR_MS, DAY_MS, type ReportBucket, type TierBucket } from "./report-series.js";
+export { ORDER_STATISTICS_SAMPLES, type ReportQuery, type ReportAggregates, type ReportCell, type OrderStatistics, type MisrouteReport } from "./report-queries.js";
 export { submitFeedback, MAX_COMMENT_CHARS, type FeedbackInput, type FeedbackDeps } from "./feedback.js";
 export { exportLabels, toJsonl, type LabeledExample, type LabelExport, type LabelExportOptions } from "./labels.js";
 export type { SqlDriver } from "./sql-driver.js";

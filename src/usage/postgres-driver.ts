@@ -44,6 +44,24 @@ export function createPostgresDriver(options: PostgresDriverOptions): SqlDriver 
     dialect: "postgres",
     location: locationOf(options.connectionString, options.schema),
     query,
+    async longRead(sql, params, timeoutMs) {
+      const client = await pool.connect();
+      try {
+        // SET LOCAL lasts for this transaction only: the pooled connection keeps the short write timeout.
+        await client.query("BEGIN READ ONLY");
+        await client.query(`SET LOCAL statement_timeout = ${Math.trunc(timeoutMs)}`);
+        // pg reads query_timeout from a query's config too, though its types name it for the pool only.
+        const config: pg.QueryConfig<SqlValue[]> & { query_timeout: number } = { text: numbered(sql), values: params.map(storable), query_timeout: timeoutMs + 1_000 };
+        const result = await client.query(config);
+        await client.query("COMMIT");
+        return result.rows;
+      } catch (err) {
+        await client.query("ROLLBACK").catch(() => undefined);
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
     async insertMany(table, columns, rows) {
       if (rows.length === 0) return;
       const params: SqlValue[] = [];

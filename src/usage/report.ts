@@ -1,21 +1,31 @@
-// The usage report: what a team asks after two weeks, computed in one pass
-// over a window's ledger rows. Money is summed as bigint pico-USD, so totals
-// equal the sum of per-request costs exactly; shares and ratios are floats
-// for display only.
+// The usage report: what a team asks after two weeks, folded from the
+// aggregates the database computed (report-queries.ts): the rows never come
+// into memory. Money is summed as bigint pico-USD, so totals equal the sum of
+// per-request costs exactly; shares and ratios are floats for display only.
+// GetUsageReport, `tierd report` and the dashboard all read this one fold.
 import type { TierName } from "../config/index.js";
-import type { ReportRow } from "./store.js";
-import { TIER_NAMES } from "../core/tiers.js";
-import { roundMs } from "../core/clock.js";
+import { rankOf, TIER_NAMES } from "../core/tiers.js";
+import { breakEvenOf, MIN_BREAK_EVEN_SAMPLES, type BreakEvenFigures } from "./break-even.js";
+import type { MisrouteReport, OrderStatistics, ReportAggregates, ReportQuery } from "./report-queries.js";
+import { bucketMsFor, costOn, fellBack, misrouteDirection, seriesOf, type ReportBucket } from "./report-series.js";
 
 export interface UsageReportOptions {
   sinceMs: number;
   untilMs: number;
   /** Only this endpoint (the report says so). */
   endpoint?: string;
+  /** Only this caller's requests (the report says so). */
+  callerId?: string;
   /** How many endpoints the cost audit lists. Default 10. */
   topEndpoints?: number;
   /** Warn when the frontier tier serves a larger share of requests. */
   maxFrontierShare: number;
+  /** Width of the time buckets. Default: bucketMsFor the window (hours up to two days, then days). */
+  bucketMs?: number;
+  /** Fewest clean samples per side for a break-even verdict. Default MIN_BREAK_EVEN_SAMPLES. */
+  minBreakEvenSamples?: number;
+  /** How many of the latest misroute reports to list. Default 50. */
+  misrouteLimit?: number;
 }
 
 export interface TierShare {
@@ -40,12 +50,34 @@ export interface TierFigures {
   latencyP95Ms: number | null;
   /** Requests this tier answered after the decided tier failed. */
   fallbacksIn: number;
+  /** Requests the router decided for this tier. */
+  decided: number;
+  /** Of those, answered by another tier (the decided tier failed). */
+  fallbacksOut: number;
+  /** fallbacksOut / decided, in [0, 1]. */
+  fallbackRate: number;
   /** Requests answered from the response cache for this tier. */
   cacheHits: number;
   /** cacheHits / requests, in [0, 1]. */
   cacheHitRate: number;
   /** What the cached answers cost when they came from upstream: the money the cache saved. */
   cacheSavedPicoUsd: bigint;
+}
+
+/** Requests by the tier they count for and the deployment that answered. */
+export interface DeploymentFigures {
+  tier: TierName;
+  /** "" for the requests of the tier that no deployment answered. */
+  deployment: string;
+  requests: number;
+  errors: number;
+  errorRate: number;
+  /** Answered after the decided tier failed. */
+  fallbacksIn: number;
+  /** Took more than one attempt: a retry, or a hop from another deployment. */
+  retried: number;
+  retriedRate: number;
+  costPicoUsd: bigint;
 }
 
 export interface EndpointFigures {
@@ -73,30 +105,29 @@ export interface SavingsFigures {
   vsFrontierRatio: number;
 }
 
-export interface BreakEvenFigures {
-  endpoint: string;
-  nanoRequests: number;
-  /** Median time in the classifier stages, per request of the endpoint. */
-  classifierP50Ms: number;
-  /** Median upstream time (latency minus classifier) of nano answers. */
-  nanoP50Ms: number;
-  /** Median upstream time of mid answers: the endpoint's own, or all endpoints' when it has none. */
-  midP50Ms: number;
-  midSource: "endpoint" | "all";
-  /** classifier + nano minus mid: positive means routing made the endpoint slower. */
-  marginMs: number;
-  slower: boolean;
-}
+export type { BreakEvenFigures } from "./break-even.js";
 
 export interface ShadowFigures {
   requests: number;
   /** The tiers the router would have chosen. */
   distribution: TierShare[];
+  /** Would have chosen against served: one entry per pair that occurred. */
+  matrix: { wouldChoose: TierName; served: TierName | null; requests: number }[];
   actualPicoUsd: bigint;
   /** The same tokens on the tiers the router would have chosen. */
   wouldCostPicoUsd: bigint;
   /** actual minus would-cost: what acting on the decisions would have saved. */
   savingsPicoUsd: bigint;
+}
+
+export interface MisrouteFigures {
+  /** Misroute reports whose request got a lower tier than it needed. */
+  tooLow: number;
+  tooHigh: number;
+  /** Reports that name no other tier than the one decided. */
+  unspecified: number;
+  /** The latest reports, newest request first: request ids, never prompts. */
+  latest: MisrouteReport[];
 }
 
 export type WarningKind = "frontier_share" | "routing_slower";
@@ -112,6 +143,7 @@ export interface UsageReport {
   sinceMs: number;
   untilMs: number;
   endpoint: string | undefined;
+  callerId: string | undefined;
   maxFrontierShare: number;
   totals: {
     /** Route and StreamCompletion requests. */
@@ -140,21 +172,51 @@ export interface UsageReport {
     fallbacks: number;
   };
   tiers: TierFigures[];
+  /** By tier, then by deployment name ("" last). */
+  deployments: DeploymentFigures[];
   topEndpoints: EndpointFigures[];
   savings: SavingsFigures;
   breakEven: BreakEvenFigures[];
+  /** Fewest clean answers per side the break-even needed for a verdict. */
+  minBreakEvenSamples: number;
   /** Present when the window holds shadow-mode records. */
   shadow: ShadowFigures | undefined;
+  misroutes: MisrouteFigures;
+  /** Width of the series' buckets, ms. */
+  bucketMs: number;
+  /** One bucket per bucketMs of the window, oldest first; they add up to the totals. */
+  series: ReportBucket[];
+  /** Percentiles and medians come from every this-many-th millisecond's answers (1: all). */
+  latencySampleEvery: number;
   warnings: ReportWarning[];
 }
 
+/** Where the report's aggregates come from: the ledger store. */
+export interface ReportSource {
+  reportAggregates(query: ReportQuery): Promise<ReportAggregates>;
+}
+
+/** The report of a window, aggregated by the database. */
+export async function buildUsageReport(source: ReportSource, options: UsageReportOptions): Promise<UsageReport> {
+  const bucketMs = options.bucketMs ?? bucketMsFor(options.sinceMs, options.untilMs);
+  const aggregates = await source.reportAggregates({
+    sinceMs: options.sinceMs,
+    untilMs: options.untilMs,
+    ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
+    ...(options.callerId === undefined ? {} : { callerId: options.callerId }),
+    bucketMs,
+    misrouteLimit: options.misrouteLimit ?? 50,
+  });
+  return usageReportOf(aggregates, { ...options, bucketMs });
+}
 
 interface TierAcc {
   requests: number;
   cost: bigint;
   errors: number;
-  okLatencies: number[];
   fallbacksIn: number;
+  decided: number;
+  fallbacksOut: number;
   cacheHits: number;
   cacheSaved: bigint;
 }
@@ -163,206 +225,208 @@ interface EndpointAcc {
   requests: number;
   cost: bigint;
   tiers: Record<TierName, number>;
-  classifier: number[];
-  nanoUpstream: number[];
-  midUpstream: number[];
 }
 
-export interface UsageReportBuilder {
-  add(row: ReportRow): void;
-  build(): UsageReport;
-}
-
-export function createUsageReportBuilder(options: UsageReportOptions): UsageReportBuilder {
-  const tierAcc = (): TierAcc => ({ requests: 0, cost: 0n, errors: 0, okLatencies: [], fallbacksIn: 0, cacheHits: 0, cacheSaved: 0n });
+/** The report figures of a window's aggregates. */
+export function usageReportOf(agg: ReportAggregates, options: UsageReportOptions & { bucketMs: number }): UsageReport {
+  const tierAcc = (): TierAcc => ({ requests: 0, cost: 0n, errors: 0, fallbacksIn: 0, decided: 0, fallbacksOut: 0, cacheHits: 0, cacheSaved: 0n });
   const tiers: Record<TierName, TierAcc> = { nano: tierAcc(), mid: tierAcc(), frontier: tierAcc() };
   const endpoints = new Map<string, EndpointAcc>();
-  const allMidUpstream: number[] = [];
+  const deployments = new Map<string, DeploymentFigures>();
+  const endpointsWithNano = new Set<string>();
   const shadowTiers: Record<TierName, number> = { nano: 0, mid: 0, frontier: 0 };
+  const shadowMatrix = new Map<string, { wouldChoose: TierName; served: TierName | null; requests: number }>();
   const totals = { requests: 0, classifyRequests: 0, errors: 0, canceled: 0, costPicoUsd: 0n, inputTokens: 0, outputTokens: 0, cacheHits: 0, cacheSavedPicoUsd: 0n, classifierCostPicoUsd: 0n, fallbacks: 0 };
   const savings = { actual: 0n, classifier: 0n, allMid: 0n, allFrontier: 0n };
   const shadow = { requests: 0, actual: 0n, would: 0n };
 
+  for (const c of agg.cells) {
+    const n = c.requests;
+    totals.classifierCostPicoUsd += c.classifierCostPicoUsd;
+    if (c.kind === "classify") {
+      totals.classifyRequests += n;
+      continue;
+    }
+    const isError = c.status !== "ok" && c.status !== "canceled";
+    totals.requests += n;
+    if (isError) totals.errors += n;
+    if (c.status === "canceled") totals.canceled += n;
+    totals.costPicoUsd += c.costPicoUsd;
+    totals.inputTokens += c.inputTokens;
+    totals.outputTokens += c.outputTokens;
+    if (c.cacheHit) totals.cacheHits += n;
+    totals.cacheSavedPicoUsd += c.cacheSavedPicoUsd;
+    // Routing is only cheaper if the answer and the decision together are.
+    savings.actual += c.costPicoUsd + c.classifierCostPicoUsd;
+    savings.classifier += c.classifierCostPicoUsd;
+    savings.allMid += c.costIfMidPicoUsd;
+    savings.allFrontier += c.costIfFrontierPicoUsd;
+
+    // A request belongs to the tier that answered it; one that no tier
+    // answered, to the tier the router chose.
+    const tier = c.servedTier ?? c.tier;
+    const fell = fellBack(c);
+    if (fell) totals.fallbacks += n;
+    if (c.tier !== null) {
+      tiers[c.tier].decided += n;
+      if (fell) tiers[c.tier].fallbacksOut += n;
+    }
+    if (tier !== null) {
+      const t = tiers[tier];
+      t.requests += n;
+      t.cost += c.costPicoUsd;
+      if (isError) t.errors += n;
+      if (fell) t.fallbacksIn += n;
+      if (c.cacheHit) t.cacheHits += n;
+      t.cacheSaved += c.cacheSavedPicoUsd;
+
+      const deployment = c.deployment ?? "";
+      const key = `${tier}\u0000${deployment}`;
+      let d = deployments.get(key);
+      if (d === undefined) {
+        d = { tier, deployment, requests: 0, errors: 0, errorRate: 0, fallbacksIn: 0, retried: 0, retriedRate: 0, costPicoUsd: 0n };
+        deployments.set(key, d);
+      }
+      d.requests += n;
+      if (isError) d.errors += n;
+      if (fell) d.fallbacksIn += n;
+      d.retried += c.retried;
+      d.costPicoUsd += c.costPicoUsd;
+    }
+
+    let e = endpoints.get(c.endpoint);
+    if (e === undefined) {
+      e = { requests: 0, cost: 0n, tiers: { nano: 0, mid: 0, frontier: 0 } };
+      endpoints.set(c.endpoint, e);
+    }
+    e.requests += n;
+    e.cost += c.costPicoUsd;
+    if (tier !== null) e.tiers[tier] += n;
+    if (c.servedTier === "nano") endpointsWithNano.add(c.endpoint);
+
+    if (c.shadowTier !== null) {
+      shadow.requests += n;
+      shadowTiers[c.shadowTier] += n;
+      shadow.actual += c.costPicoUsd;
+      shadow.would += costOn(c, c.shadowTier);
+      const key = `${c.shadowTier}\u0000${c.servedTier ?? ""}`;
+      const m = shadowMatrix.get(key) ?? { wouldChoose: c.shadowTier, served: c.servedTier, requests: 0 };
+      m.requests += n;
+      shadowMatrix.set(key, m);
+    }
+  }
+
+  const n = totals.requests;
+  const latency = (tier: TierName) => agg.orderStatistics.find((s) => s.metric === "latency" && s.group === tier);
+  const tierFigures: TierFigures[] = TIER_NAMES.map((tier) => {
+    const t = tiers[tier];
+    const l: OrderStatistics | undefined = latency(tier);
+    return {
+      tier,
+      requests: t.requests,
+      requestShare: ratio(t.requests, n),
+      costPicoUsd: t.cost,
+      costShare: ratioBig(t.cost, totals.costPicoUsd),
+      avgCostPicoUsd: t.requests === 0 ? 0n : t.cost / BigInt(t.requests),
+      errors: t.errors,
+      errorRate: ratio(t.errors, t.requests),
+      latencyP50Ms: l?.p50 ?? null,
+      latencyP95Ms: l?.p95 ?? null,
+      fallbacksIn: t.fallbacksIn,
+      decided: t.decided,
+      fallbacksOut: t.fallbacksOut,
+      fallbackRate: ratio(t.fallbacksOut, t.decided),
+      cacheHits: t.cacheHits,
+      cacheHitRate: ratio(t.cacheHits, t.requests),
+      cacheSavedPicoUsd: t.cacheSaved,
+    };
+  });
+
+  const deploymentFigures = [...deployments.values()]
+    .map((d) => ({ ...d, errorRate: ratio(d.errors, d.requests), retriedRate: ratio(d.retried, d.requests) }))
+    .sort((a, b) => rankOf(a.tier) - rankOf(b.tier) || (a.deployment === "" ? 1 : 0) - (b.deployment === "" ? 1 : 0) || a.deployment.localeCompare(b.deployment));
+
+  const topEndpoints: EndpointFigures[] = [...endpoints.entries()]
+    .sort(([an, a], [bn, b]) => (a.cost === b.cost ? b.requests - a.requests || an.localeCompare(bn) : a.cost > b.cost ? -1 : 1))
+    .slice(0, options.topEndpoints ?? 10)
+    .map(([endpoint, e]) => ({
+      endpoint,
+      requests: e.requests,
+      costPicoUsd: e.cost,
+      costShare: ratioBig(e.cost, totals.costPicoUsd),
+      tiers: TIER_NAMES.map((tier) => ({ tier, requests: e.tiers[tier], share: ratio(e.tiers[tier], e.requests) })),
+    }));
+
+  const minBreakEvenSamples = options.minBreakEvenSamples ?? MIN_BREAK_EVEN_SAMPLES;
+  const breakEven = breakEvenOf(endpointsWithNano, agg.orderStatistics, minBreakEvenSamples);
+
+  const misroutes: MisrouteFigures = { tooLow: 0, tooHigh: 0, unspecified: 0, latest: agg.misroutes };
+  for (const m of agg.misrouteCells) {
+    const direction = misrouteDirection(m.decidedTier, m.expectedTier);
+    if (direction === "too_low") misroutes.tooLow += m.reports;
+    else if (direction === "too_high") misroutes.tooHigh += m.reports;
+    else misroutes.unspecified += m.reports;
+  }
+
+  const warnings: ReportWarning[] = [];
+  const frontierShare = ratio(tiers.frontier.requests, n);
+  if (n > 0 && frontierShare > options.maxFrontierShare) {
+    warnings.push({
+      kind: "frontier_share",
+      endpoint: "",
+      message: `frontier served ${pct(frontierShare)} of requests, above the bound of ${pct(options.maxFrontierShare)}: check the rules and thresholds that send traffic there`,
+    });
+  }
+  for (const b of breakEven) {
+    if (b.verdict !== "slower") continue;
+    warnings.push({
+      kind: "routing_slower",
+      endpoint: b.endpoint,
+      message:
+        `routing made ${b.endpoint === "" ? "(no endpoint)" : b.endpoint} slower: classifier ${fmtMs(b.classifierP50Ms ?? 0)} + nano ${fmtMs(b.nanoP50Ms ?? 0)} ` +
+        `> mid ${fmtMs(b.midP50Ms ?? 0)}${b.midSource === "all" ? " (mid median of all endpoints)" : ""}`,
+    });
+  }
+
   return {
-    add(row) {
-      totals.classifierCostPicoUsd += row.classifierCostPicoUsd;
-      if (row.kind === "classify") {
-        totals.classifyRequests++;
-        return;
-      }
-      const ok = row.status === "ok";
-      const isError = !ok && row.status !== "canceled";
-      totals.requests++;
-      if (isError) totals.errors++;
-      if (row.status === "canceled") totals.canceled++;
-      totals.costPicoUsd += row.costPicoUsd;
-      totals.inputTokens += row.inputTokens;
-      totals.outputTokens += row.outputTokens;
-      if (row.cacheHit) totals.cacheHits++;
-      totals.cacheSavedPicoUsd += row.cacheSavedPicoUsd;
-      // Routing is only cheaper if the answer and the decision together are.
-      savings.actual += row.costPicoUsd + row.classifierCostPicoUsd;
-      savings.classifier += row.classifierCostPicoUsd;
-      savings.allMid += row.costIfMidPicoUsd;
-      savings.allFrontier += row.costIfFrontierPicoUsd;
-
-      // A request belongs to the tier that answered it; one that no tier
-      // answered, to the tier the router chose.
-      const tier = row.servedTier ?? row.tier;
-      const fellBack = row.servedTier !== null && row.tier !== null && row.servedTier !== row.tier;
-      if (fellBack) totals.fallbacks++;
-      if (tier !== null) {
-        const t = tiers[tier];
-        t.requests++;
-        t.cost += row.costPicoUsd;
-        if (isError) t.errors++;
-        if (ok) t.okLatencies.push(row.latencyMs);
-        if (fellBack) t.fallbacksIn++;
-        if (row.cacheHit) t.cacheHits++;
-        t.cacheSaved += row.cacheSavedPicoUsd;
-      }
-
-      let e = endpoints.get(row.endpoint);
-      if (e === undefined) {
-        e = { requests: 0, cost: 0n, tiers: { nano: 0, mid: 0, frontier: 0 }, classifier: [], nanoUpstream: [], midUpstream: [] };
-        endpoints.set(row.endpoint, e);
-      }
-      e.requests++;
-      e.cost += row.costPicoUsd;
-      if (tier !== null) e.tiers[tier]++;
-      e.classifier.push(row.classifierLatencyMs);
-      if (ok) {
-        const upstream = Math.max(0, row.latencyMs - row.classifierLatencyMs);
-        if (row.servedTier === "nano") e.nanoUpstream.push(upstream);
-        if (row.servedTier === "mid") {
-          e.midUpstream.push(upstream);
-          allMidUpstream.push(upstream);
-        }
-      }
-
-      if (row.shadowTier !== null) {
-        shadow.requests++;
-        shadowTiers[row.shadowTier]++;
-        shadow.actual += row.costPicoUsd;
-        shadow.would += row.shadowTier === "nano" ? row.costIfNanoPicoUsd : row.shadowTier === "mid" ? row.costIfMidPicoUsd : row.costIfFrontierPicoUsd;
-      }
+    sinceMs: options.sinceMs,
+    untilMs: options.untilMs,
+    endpoint: options.endpoint,
+    callerId: options.callerId,
+    maxFrontierShare: options.maxFrontierShare,
+    totals: { ...totals, errorRate: ratio(totals.errors, n), cacheHitRate: ratio(totals.cacheHits, n) },
+    tiers: tierFigures,
+    deployments: deploymentFigures,
+    topEndpoints,
+    savings: {
+      actualPicoUsd: savings.actual,
+      classifierPicoUsd: savings.classifier,
+      allMidPicoUsd: savings.allMid,
+      allFrontierPicoUsd: savings.allFrontier,
+      vsMidPicoUsd: savings.allMid - savings.actual,
+      vsFrontierPicoUsd: savings.allFrontier - savings.actual,
+      vsMidRatio: ratioBig(savings.allMid - savings.actual, savings.allMid),
+      vsFrontierRatio: ratioBig(savings.allFrontier - savings.actual, savings.allFrontier),
     },
-
-    build() {
-      const n = totals.requests;
-      const tierFigures: TierFigures[] = TIER_NAMES.map((tier) => {
-        const t = tiers[tier];
-        const sorted = t.okLatencies.sort((a, b) => a - b);
-        return {
-          tier,
-          requests: t.requests,
-          requestShare: ratio(t.requests, n),
-          costPicoUsd: t.cost,
-          costShare: ratioBig(t.cost, totals.costPicoUsd),
-          avgCostPicoUsd: t.requests === 0 ? 0n : t.cost / BigInt(t.requests),
-          errors: t.errors,
-          errorRate: ratio(t.errors, t.requests),
-          latencyP50Ms: percentile(sorted, 0.5),
-          latencyP95Ms: percentile(sorted, 0.95),
-          fallbacksIn: t.fallbacksIn,
-          cacheHits: t.cacheHits,
-          cacheHitRate: ratio(t.cacheHits, t.requests),
-          cacheSavedPicoUsd: t.cacheSaved,
-        };
-      });
-
-      const topEndpoints: EndpointFigures[] = [...endpoints.entries()]
-        .sort(([an, a], [bn, b]) => (a.cost === b.cost ? b.requests - a.requests || an.localeCompare(bn) : a.cost > b.cost ? -1 : 1))
-        .slice(0, options.topEndpoints ?? 10)
-        .map(([endpoint, e]) => ({
-          endpoint,
-          requests: e.requests,
-          costPicoUsd: e.cost,
-          costShare: ratioBig(e.cost, totals.costPicoUsd),
-          tiers: TIER_NAMES.map((tier) => ({ tier, requests: e.tiers[tier], share: ratio(e.tiers[tier], e.requests) })),
-        }));
-
-      const globalMid = percentile(allMidUpstream.sort((a, b) => a - b), 0.5);
-      const breakEven: BreakEvenFigures[] = [];
-      for (const [endpoint, e] of [...endpoints.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-        const nano = percentile(e.nanoUpstream.sort((a, b) => a - b), 0.5);
-        const ownMid = percentile(e.midUpstream.sort((a, b) => a - b), 0.5);
-        const mid = ownMid ?? globalMid;
-        if (nano === null || mid === null) continue;
-        const classifier = percentile(e.classifier.sort((a, b) => a - b), 0.5) ?? 0;
-        const marginMs = roundMs(classifier + nano - mid);
-        breakEven.push({
-          endpoint,
-          nanoRequests: e.nanoUpstream.length,
-          classifierP50Ms: classifier,
-          nanoP50Ms: nano,
-          midP50Ms: mid,
-          midSource: ownMid === null ? "all" : "endpoint",
-          marginMs,
-          slower: marginMs > 0,
-        });
-      }
-
-      const warnings: ReportWarning[] = [];
-      const frontierShare = ratio(tiers.frontier.requests, n);
-      if (n > 0 && frontierShare > options.maxFrontierShare) {
-        warnings.push({
-          kind: "frontier_share",
-          endpoint: "",
-          message: `frontier served ${pct(frontierShare)} of requests, above the bound of ${pct(options.maxFrontierShare)}: check the rules and thresholds that send traffic there`,
-        });
-      }
-      for (const b of breakEven) {
-        if (!b.slower) continue;
-        warnings.push({
-          kind: "routing_slower",
-          endpoint: b.endpoint,
-          message:
-            `routing made ${b.endpoint === "" ? "(no endpoint)" : b.endpoint} slower: classifier ${fmtMs(b.classifierP50Ms)} + nano ${fmtMs(b.nanoP50Ms)} ` +
-            `> mid ${fmtMs(b.midP50Ms)}${b.midSource === "all" ? " (mid median of all endpoints)" : ""}`,
-        });
-      }
-
-      return {
-        sinceMs: options.sinceMs,
-        untilMs: options.untilMs,
-        endpoint: options.endpoint,
-        maxFrontierShare: options.maxFrontierShare,
-        totals: { ...totals, errorRate: ratio(totals.errors, n), cacheHitRate: ratio(totals.cacheHits, n) },
-        tiers: tierFigures,
-        topEndpoints,
-        savings: {
-          actualPicoUsd: savings.actual,
-          classifierPicoUsd: savings.classifier,
-          allMidPicoUsd: savings.allMid,
-          allFrontierPicoUsd: savings.allFrontier,
-          vsMidPicoUsd: savings.allMid - savings.actual,
-          vsFrontierPicoUsd: savings.allFrontier - savings.actual,
-          vsMidRatio: ratioBig(savings.allMid - savings.actual, savings.allMid),
-          vsFrontierRatio: ratioBig(savings.allFrontier - savings.actual, savings.allFrontier),
-        },
-        breakEven,
-        shadow:
-          shadow.requests === 0
-            ? undefined
-            : {
-                requests: shadow.requests,
-                distribution: TIER_NAMES.map((tier) => ({ tier, requests: shadowTiers[tier], share: ratio(shadowTiers[tier], shadow.requests) })),
-                actualPicoUsd: shadow.actual,
-                wouldCostPicoUsd: shadow.would,
-                savingsPicoUsd: shadow.actual - shadow.would,
-              },
-        warnings,
-      };
-    },
+    breakEven,
+    minBreakEvenSamples,
+    shadow:
+      shadow.requests === 0
+        ? undefined
+        : {
+            requests: shadow.requests,
+            distribution: TIER_NAMES.map((tier) => ({ tier, requests: shadowTiers[tier], share: ratio(shadowTiers[tier], shadow.requests) })),
+            matrix: [...shadowMatrix.values()].sort((a, b) => rankOf(a.wouldChoose) - rankOf(b.wouldChoose) || rankOrLast(a.served) - rankOrLast(b.served)),
+            actualPicoUsd: shadow.actual,
+            wouldCostPicoUsd: shadow.would,
+            savingsPicoUsd: shadow.actual - shadow.would,
+          },
+    misroutes,
+    bucketMs: options.bucketMs,
+    series: seriesOf(agg.cells, agg.misrouteCells, options.sinceMs, options.untilMs, options.bucketMs),
+    latencySampleEvery: agg.sampleEvery,
+    warnings,
   };
-}
-
-/** The report of a window's rows, read as they stream from the store. */
-export async function buildUsageReport(rows: AsyncIterable<ReportRow> | Iterable<ReportRow>, options: UsageReportOptions): Promise<UsageReport> {
-  const builder = createUsageReportBuilder(options);
-  for await (const row of rows) builder.add(row);
-  return builder.build();
 }
 
 /** Nearest-rank percentile of sorted values; null when there are none. */
@@ -370,6 +434,10 @@ export function percentile(sorted: readonly number[], p: number): number | null 
   if (sorted.length === 0) return null;
   const rank = Math.max(1, Math.ceil(p * sorted.length));
   return sorted[rank - 1]!;
+}
+
+function rankOrLast(tier: TierName | null): number {
+  return tier === null ? TIER_NAMES.length : rankOf(tier);
 }
 
 function ratio(part: number, whole: number): number {

@@ -1,6 +1,7 @@
 // The little the ledger needs from a SQL database, so one store (store.ts)
 // and one list of migrations serve SQLite and PostgreSQL alike. SQL is
 // written with `?` placeholders; drivers translate.
+import type { TierName } from "../core/tiers.js";
 
 export type SqlValue = string | number | bigint | null;
 export type SqlRow = Record<string, unknown>;
@@ -11,6 +12,12 @@ export interface SqlDriver {
   /** A short, secret-free description of where the data lives, for logs. */
   readonly location: string;
   query: SqlQuery;
+  /**
+   * A read that may take longer than a write is allowed to (a report over a
+   * large window), bounded by `timeoutMs` instead of the driver's statement
+   * timeout.
+   */
+  longRead(sql: string, params: readonly SqlValue[], timeoutMs: number): Promise<SqlRow[]>;
   /** Writes rows in one atomic statement or transaction; rows whose `id` exists are skipped. */
   insertMany(table: string, columns: readonly string[], rows: readonly (readonly SqlValue[])[]): Promise<void>;
   /**
@@ -49,4 +56,9 @@ export function numberOrNull(value: unknown): number | null {
 
 export function numberOf(value: unknown): number {
   return value === null || value === undefined ? 0 : Number(value);
+}
+
+/** Reads a tier column: a tier name, or null for anything else (NULL, an unknown word). */
+export function tierOrNull(value: unknown): TierName | null {
+  return value === "nano" || value === "mid" || value === "frontier" ? value : null;
 }

@@ -42,6 +42,8 @@ export function createSqliteDriver(options: SqliteDriverOptions): SqlDriver {
     dialect: "sqlite",
     location: memory ? "sqlite::memory:" : `sqlite:${options.path}`,
     query,
+    // Reads never wait on SQLite's writers (WAL), and better-sqlite3 cannot interrupt a statement anyway.
+    longRead: (sql, params) => query(sql, params),
     async insertMany(table, columns, rows) {
       const key = `${table}(${columns.join(",")})`;
       let stmt = inserts.get(key);

@@ -2,16 +2,12 @@
 // query here is plain SQL both SQLite and PostgreSQL accept.
 import { MIGRATIONS, MIGRATIONS_TABLE } from "./migrations.js";
 import type { AttemptRecord, RecordStatus, UsageRecord } from "./record.js";
-import { bigintOf, numberOf, numberOrNull, type SqlDriver, type SqlRow, type SqlValue } from "./sql-driver.js";
+import { queryFilterValues, queryReportAggregates, whereOf, type RecordFilter, type ReportAggregates, type ReportQuery } from "./report-queries.js";
+import { bigintOf, numberOf, numberOrNull, tierOrNull, type SqlDriver, type SqlRow, type SqlValue } from "./sql-driver.js";
 import type { TierName } from "../config/index.js";
 import type { RequestKind } from "../router/index.js";
 
-/** A half-open time window [sinceMs, untilMs) and optional filters. */
-export interface RecordFilter {
-  sinceMs: number;
-  untilMs: number;
-  endpoint?: string;
-}
+export type { RecordFilter } from "./report-queries.js";
 
 /** The columns reports read: no prompt, no attempt list. */
 export type ReportRow = Pick<
@@ -69,6 +65,10 @@ export interface LedgerStore {
   isRecordError(err: unknown): boolean;
   /** Report rows of a window in time order, read page by page. */
   scanReportRows(filter: RecordFilter, pageSize?: number): AsyncIterable<ReportRow>;
+  /** What the usage report is computed from, aggregated in the database. */
+  reportAggregates(query: ReportQuery): Promise<ReportAggregates>;
+  /** The endpoints and callers a window's records name, sorted, at most `limit` of each. */
+  filterValues(filter: RecordFilter, limit?: number): Promise<{ endpoints: string[]; callers: string[] }>;
   /** Whole records of a request id (usually one), oldest first. */
   recordsOf(requestId: string): Promise<UsageRecord[]>;
   /** Whole records of a window, oldest first, at most `limit`. */
@@ -132,16 +132,6 @@ const REPORT_COLUMNS =
 const FEEDBACK_COLUMNS = ["id", "request_id", "created_at_ms", "verdict", "expected_tier", "comment"] as const;
 
 export function createLedgerStore(driver: SqlDriver): LedgerStore {
-  const where = (f: RecordFilter): { sql: string; params: SqlValue[] } => {
-    const params: SqlValue[] = [f.sinceMs, f.untilMs];
-    let sql = "started_at_ms >= ? AND started_at_ms < ?";
-    if (f.endpoint !== undefined) {
-      sql += " AND endpoint = ?";
-      params.push(f.endpoint);
-    }
-    return { sql, params };
-  };
-
   return {
     location: driver.location,
 
@@ -169,7 +159,7 @@ export function createLedgerStore(driver: SqlDriver): LedgerStore {
     isRecordError: (err) => driver.isDataError(err),
 
     async *scanReportRows(filter, pageSize = 5_000) {
-      const w = where(filter);
+      const w = whereOf(filter);
       // Keyset pagination on (started_at_ms, id): stable under concurrent
       // inserts and cheap on the index, unlike OFFSET.
       let after: { at: number; id: string } | undefined;
@@ -187,19 +177,22 @@ export function createLedgerStore(driver: SqlDriver): LedgerStore {
       }
     },
 
+    reportAggregates: (query) => queryReportAggregates(driver, query),
+    filterValues: (filter, limit = 500) => queryFilterValues(driver, filter, limit),
+
     async recordsOf(requestId) {
       const rows = await driver.query("SELECT * FROM usage_records WHERE request_id = ? ORDER BY started_at_ms, id", [requestId]);
       return rows.map(recordOf);
     },
 
     async listRecords(filter, limit) {
-      const w = where(filter);
+      const w = whereOf(filter);
       const rows = await driver.query(`SELECT * FROM usage_records WHERE ${w.sql} ORDER BY started_at_ms, id LIMIT ${Math.trunc(limit)}`, w.params);
       return rows.map(recordOf);
     },
 
     async countRecords(filter) {
-      const w = where(filter);
+      const w = whereOf(filter);
       const rows = await driver.query(`SELECT COUNT(*) AS n FROM usage_records WHERE ${w.sql}`, w.params);
       return numberOf(rows[0]?.n);
     },
@@ -359,6 +352,3 @@ function recordOf(row: SqlRow): UsageRecord {
   };
 }
 
-function tierOrNull(value: unknown): TierName | null {
-  return value === "nano" || value === "mid" || value === "frontier" ? value : null;
-}

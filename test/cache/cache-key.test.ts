@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { responseKeys } from "../../src/cache/index.js";
 import type { ChatMessage, CompletionRequest, GenerationParams } from "../../src/core/types.js";
@@ -74,6 +75,26 @@ describe("response cache keys", () => {
     delete unsetTemperature.params.temperature;
     keys.push(key(unsetTemperature));
     expect(new Set([base, ...keys]).size).toBe(params.length + 2);
+  });
+
+  it("changes with tools, tool choice, images, tool calls and the JSON schema, and leaves plain keys as they were", () => {
+    const weather = { name: "get_weather", parameters: { type: "object" } };
+    const variants = [
+      key(request(conversation, { tools: [weather] })),
+      key(request(conversation, { tools: [{ ...weather, name: "other" }] })),
+      key(request(conversation, { tools: [weather], toolChoice: "required" })),
+      key(request(conversation, { tools: [weather], parallelToolCalls: false })),
+      key(request(conversation, { responseFormat: "json_schema", jsonSchema: { name: "v", schema: { type: "object" } } })),
+      key(request(conversation, { reasoningEffort: "high" })),
+      key(request([...conversation.slice(0, 4), { role: "user", content: "And 3+3?", parts: [{ type: "text", text: "And 3+3?" }, { type: "image", url: "https://e.com/a.png" }] }])),
+      key(request([...conversation.slice(0, 2), { role: "assistant", content: "4", toolCalls: [{ id: "c", name: "f", arguments: "{}" }] }, ...conversation.slice(3)])),
+    ];
+    expect(new Set([base, ...variants]).size).toBe(variants.length + 1);
+    // The end user's id is for the provider's abuse monitoring: same answer, same key.
+    expect(key(request(conversation, { user: "u-1" }))).toBe(base);
+    // A plain request hashes exactly as before these fields existed (an upgrade keeps the cache warm).
+    const before = [1, conversation.map((m) => [m.role, m.content, m.name ?? "", m.role === "tool" ? (m.toolCallId ?? "") : ""]), [null, 0, null, [], null, "text"]];
+    expect(base).toBe(`r:${createHash("sha256").update(JSON.stringify(before)).update("\u0000").update("openai/gpt-4o-mini").digest("hex")}`);
   });
 
   it("changes with the model, and gives one key per model from one conversation hash", () => {

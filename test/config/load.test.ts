@@ -108,7 +108,7 @@ describe("policy and classifier config", () => {
       "policy:\n  rules:\n    - name: r\n      when: { plan: free }\n      tier: nano\n      max_tier: nano\n    - name: s\n      when: {}\n      tier: mid\nclassifier:\n  nano_below: 0.8\n  frontier_above: 0.5\n";
     const problems = problemsOf(() => parseConfig(yaml, "bad.yaml", {}));
     expect(problems).toContain("policy.rules[0]: a rule sets either tier, or min_tier and/or max_tier");
-    expect(problems).toContain("policy.rules[1].when: a rule needs at least one condition (endpoint, plan or input_tokens_above)");
+    expect(problems).toContain("policy.rules[1].when: a rule needs at least one condition (endpoint, plan, input_tokens_above, has_tools or has_images)");
   });
 
   it("names crossed thresholds and an inverted rule", () => {

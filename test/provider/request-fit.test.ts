@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { deploymentSchema } from "../../src/config/index.js";
 import type { CompletionRequest } from "../../src/core/types.js";
 import { maxTokensParamOf } from "../../src/provider/index.js";
-import { countMessageTokens } from "../../src/pricing/index.js";
+import { countMessageTokens, countRequestTokens, IMAGE_TOKENS_HIGH } from "../../src/pricing/index.js";
 import { createRequestFit } from "../../src/provider/request-fit.js";
 
 const deployment = (over: Record<string, unknown>) => deploymentSchema.parse({ model: "x/y", base_url: "http://127.0.0.1:1/v1", ...over });
@@ -42,6 +42,32 @@ describe("request fit", () => {
     const fit = createRequestFit(request("give me json", { responseFormat: "json_object" }));
     expect(fit.unsuitability(deployment({ capabilities: ["tools"] }))).toMatch(/JSON mode/);
     expect(fit.unsuitability(deployment({ capabilities: ["json"] }))).toBeUndefined();
+  });
+
+  it("needs tools for tools offered or used in the history, vision for an image, json_schema for a schema, and names what is missing", () => {
+    const tools = createRequestFit(request("weather?", { tools: [{ name: "get_weather" }] }));
+    expect(tools.unsuitability(deployment({ capabilities: ["json"] }))).toBe("tools requested; deployment lacks the tools capability");
+    expect(tools.unsuitability(deployment({ capabilities: ["tools"] }))).toBeUndefined();
+    expect(tools.missingCapabilities).toEqual(["tools"]);
+    // A tool result in the conversation is a tools request even without tool definitions.
+    const history: CompletionRequest = { ...request("x"), messages: [{ role: "user", content: "x" }, { role: "assistant", content: "", toolCalls: [{ id: "c1", name: "f", arguments: "{}" }] }, { role: "tool", content: "42", toolCallId: "c1" }] };
+    expect(createRequestFit(history).unsuitability(deployment({ capabilities: [] }))).toMatch(/lacks the tools capability/);
+    const image: CompletionRequest = { ...request("x"), messages: [{ role: "user", content: "what is it", parts: [{ type: "text", text: "what is it" }, { type: "image", url: "https://e.com/a.png" }] }] };
+    const schema = request("x", { responseFormat: "json_schema", jsonSchema: { name: "v", schema: { type: "object" } } });
+    const both = createRequestFit({ ...image, params: schema.params });
+    expect(both.unsuitability(deployment({ capabilities: ["json"] }))).toBe("a JSON schema (structured output), an image requested; deployment lacks the json_schema, vision capabilities");
+    expect(both.missingCapabilities).toEqual(["json_schema", "vision"]);
+    expect(both.unsuitability(deployment({ capabilities: ["json_schema", "vision"] }))).toBeUndefined();
+  });
+
+  it("counts an image and the tool definitions against the window", () => {
+    const image: CompletionRequest = { ...request("x"), messages: [{ role: "user", content: "hi", parts: [{ type: "text", text: "hi" }, { type: "image", url: "https://e.com/a.png", detail: "high" }] }] };
+    const needed = countMessageTokens(image.messages) + IMAGE_TOKENS_HIGH;
+    expect(countRequestTokens(image)).toBe(needed);
+    expect(createRequestFit(image).unsuitability(deployment({ context_window: needed - 1, capabilities: ["vision"] }))).toMatch(/needs ~/);
+    expect(createRequestFit(image).unsuitability(deployment({ context_window: needed, capabilities: ["vision"] }))).toBeUndefined();
+    const tool = { name: "lookup", description: "d ".repeat(500), parameters: { type: "object" } };
+    expect(countRequestTokens(request("hi", { tools: [tool] }))).toBeGreaterThan(countRequestTokens(request("hi")) + 400);
   });
 });
 

@@ -100,7 +100,7 @@ describe("secrets never leak", () => {
     await tierd.usage!.ledger.flush();
     const report = await clientsFor(AdminService, tierd.url, CALLER_CANARY).grpc.getUsageReport({});
     const reportJson = JSON.stringify(toJson(GetUsageReportResponseSchema, report));
-    const table = formatReportTable(await buildUsageReport(tierd.usage!.store.scanReportRows({ sinceMs: 0, untilMs: Date.now() + 1 }), { sinceMs: 0, untilMs: Date.now() + 1, topEndpoints: 10, maxFrontierShare: 0.3 }));
+    const table = formatReportTable(await buildUsageReport(tierd.usage!.store, { sinceMs: 0, untilMs: Date.now() + 1, topEndpoints: 10, maxFrontierShare: 0.3 }));
     const db = new Database(join(dir, "ledger.db"), { readonly: true });
     const rows = JSON.stringify(db.prepare("SELECT * FROM usage_records").all());
     db.close();

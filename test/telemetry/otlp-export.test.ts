@@ -1,5 +1,6 @@
 // The SDK path as operators use it: tierd as a process with OTEL_* variables
-// pointing at a stand-in OTLP/HTTP collector on loopback.
+// pointing at a stand-in OTLP/HTTP collector on loopback, and Prometheus's
+// /metrics beside it.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createClient } from "@connectrpc/connect";
@@ -9,6 +10,7 @@ import { Role, RouterService, Tier } from "../../gen/tierd/v1/router_pb.js";
 import { startFakeUpstream, type FakeUpstream } from "../../src/demo/fake-upstream.js";
 import { spawnTierd, writeTempConfig, type TierdProcess } from "../helpers/process.js";
 import { baseConfigYaml } from "../helpers/tierd.js";
+import { parseExposition, valueOf } from "./exposition.js";
 
 interface Collected {
   path: string;
@@ -51,6 +53,9 @@ describe("OTLP export from the environment", () => {
     });
     const client = createClient(RouterService, createGrpcTransport({ baseUrl: proc.url }));
     await client.route({ messages: [{ role: Role.USER, content: "hello" }], tierOverride: Tier.NANO });
+    // Prometheus (on by default) reads the same instruments beside the OTLP reader.
+    const scraped = parseExposition(await (await fetch(`${proc.url}/metrics`)).text());
+    expect(valueOf(scraped, "tierd_requests_total", { tierd_request_kind: "route", tierd_tier: "nano", tierd_deployment: "nano-1", tierd_status: "ok" })).toBe(1);
     proc.child.kill("SIGTERM");
     expect(await proc.exited).toBe(0);
 

@@ -286,7 +286,15 @@ describe("OpenTelemetry setup", () => {
     expect(telemetryEnabled({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:4318" })).toBe(true);
     expect(telemetryEnabled({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "http://127.0.0.1:4318/v1/traces" })).toBe(true);
     expect(telemetryEnabled({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:4318", OTEL_SDK_DISABLED: "true" })).toBe(false);
-    expect(startTelemetry({ env: {}, log: silentLogger, config: { deployments: {} } })).toBeUndefined();
+    const noPrometheus = { deployments: {}, telemetry: { prometheus: { enabled: false, require_admin_key: true } } };
+    expect(startTelemetry({ env: {}, log: silentLogger, config: noPrometheus })).toBeUndefined();
+  });
+
+  it("without OTLP but with Prometheus, records metrics and makes no span", async () => {
+    const running = startTelemetry({ env: {}, log: silentLogger, config: { deployments: {}, telemetry: { prometheus: { enabled: true, require_admin_key: true } } } });
+    expect(running?.interceptor).toBeUndefined();
+    expect(running?.scrape).toBeDefined();
+    await running?.shutdown();
   });
 
   it("names the GenAI provider from the model string", () => {

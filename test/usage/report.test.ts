@@ -13,7 +13,7 @@ describe("usage report on a fixture ledger", () => {
   beforeAll(async () => {
     store = await openLedgerStore({ databaseUrl: `sqlite:${join(dir, "ledger.db")}`, log: silentLogger });
     await store.insertRecords(reportFixture());
-    report = await buildUsageReport(store.scanReportRows(FIXTURE_WINDOW, 4), { ...FIXTURE_WINDOW, topEndpoints: 3, maxFrontierShare: 0.1 });
+    report = await buildUsageReport(store, { ...FIXTURE_WINDOW, topEndpoints: 3, maxFrontierShare: 0.1, minBreakEvenSamples: 1 });
   });
   afterAll(async () => {
     await store?.close();
@@ -52,6 +52,9 @@ describe("usage report on a fixture ledger", () => {
         latencyP50Ms: 100,
         latencyP95Ms: 700,
         fallbacksIn: 0,
+        decided: 11,
+        fallbacksOut: 1,
+        fallbackRate: 1 / 11,
         cacheHits: 1,
         cacheHitRate: 0.1,
         cacheSavedPicoUsd: 100n,
@@ -68,6 +71,9 @@ describe("usage report on a fixture ledger", () => {
         latencyP50Ms: 350,
         latencyP95Ms: 500,
         fallbacksIn: 1,
+        decided: 5,
+        fallbacksOut: 0,
+        fallbackRate: 0,
         cacheHits: 0,
         cacheHitRate: 0,
         cacheSavedPicoUsd: 0n,
@@ -84,6 +90,9 @@ describe("usage report on a fixture ledger", () => {
         latencyP50Ms: 2_000,
         latencyP95Ms: 2_000,
         fallbacksIn: 0,
+        decided: 3,
+        fallbacksOut: 0,
+        fallbackRate: 0,
         cacheHits: 0,
         cacheHitRate: 0,
         cacheSavedPicoUsd: 0n,
@@ -121,10 +130,11 @@ describe("usage report on a fixture ledger", () => {
     });
   });
 
-  it("checks classifier + nano against mid per endpoint and warns where routing made it slower", () => {
+  it("checks classifier + nano against mid per endpoint (cache hits left out) and warns where routing made it slower", () => {
+    // /search's cache hit is no nano answer: 5 of its 6 nano requests count.
     expect(report.breakEven).toEqual([
-      { endpoint: "/chat", nanoRequests: 2, classifierP50Ms: 300, nanoP50Ms: 400, midP50Ms: 300, midSource: "endpoint", marginMs: 400, slower: true },
-      { endpoint: "/search", nanoRequests: 6, classifierP50Ms: 10, nanoP50Ms: 90, midP50Ms: 290, midSource: "endpoint", marginMs: -190, slower: false },
+      { endpoint: "/chat", nanoRequests: 2, midRequests: 1, classifierP50Ms: 300, nanoP50Ms: 400, midP50Ms: 300, midSource: "endpoint", marginMs: 400, verdict: "slower", slower: true },
+      { endpoint: "/search", nanoRequests: 5, midRequests: 2, classifierP50Ms: 10, nanoP50Ms: 90, midP50Ms: 290, midSource: "endpoint", marginMs: -190, verdict: "faster", slower: false },
     ]);
     expect(report.warnings).toContainEqual({
       kind: "routing_slower",
@@ -141,6 +151,10 @@ describe("usage report on a fixture ledger", () => {
         { tier: "mid", requests: 0, share: 0 },
         { tier: "frontier", requests: 1, share: 0.5 },
       ],
+      matrix: [
+        { wouldChoose: "nano", served: "mid", requests: 1 },
+        { wouldChoose: "frontier", served: "mid", requests: 1 },
+      ],
       actualPicoUsd: 2_000n,
       wouldCostPicoUsd: 2_100n,
       savingsPicoUsd: -100n,
@@ -151,12 +165,12 @@ describe("usage report on a fixture ledger", () => {
     expect(report.warnings.find((w) => w.kind === "frontier_share")?.message).toBe(
       "frontier served 15.8% of requests, above the bound of 10.0%: check the rules and thresholds that send traffic there",
     );
-    const relaxed = await buildUsageReport(store.scanReportRows(FIXTURE_WINDOW), { ...FIXTURE_WINDOW, maxFrontierShare: 0.2 });
+    const relaxed = await buildUsageReport(store, { ...FIXTURE_WINDOW, maxFrontierShare: 0.2, minBreakEvenSamples: 1 });
     expect(relaxed.warnings.map((w) => w.kind)).toEqual(["routing_slower"]);
   });
 
   it("filters by endpoint", async () => {
-    const legal = await buildUsageReport(store.scanReportRows({ ...FIXTURE_WINDOW, endpoint: "/legal" }), { ...FIXTURE_WINDOW, endpoint: "/legal", maxFrontierShare: 1 });
+    const legal = await buildUsageReport(store, { ...FIXTURE_WINDOW, endpoint: "/legal", maxFrontierShare: 1 });
     expect(legal.endpoint).toBe("/legal");
     expect(legal.totals.requests).toBe(4);
     expect(legal.totals.costPicoUsd).toBe(16_000n);
@@ -164,7 +178,7 @@ describe("usage report on a fixture ledger", () => {
   });
 
   it("is empty but well-formed for a window without records", async () => {
-    const empty = await buildUsageReport([], { sinceMs: 0, untilMs: 1, maxFrontierShare: 0.3 });
+    const empty = await buildUsageReport(store, { sinceMs: 0, untilMs: 1, maxFrontierShare: 0.3 });
     expect(empty.totals.requests).toBe(0);
     expect(empty.tiers.map((t) => [t.requests, t.latencyP50Ms, t.avgCostPicoUsd])).toEqual([
       [0, null, 0n],
@@ -173,6 +187,8 @@ describe("usage report on a fixture ledger", () => {
     ]);
     expect(empty.warnings).toEqual([]);
     expect(empty.savings.vsFrontierRatio).toBe(0);
+    expect(empty.breakEven).toEqual([]);
+    expect(empty.series).toHaveLength(1);
   });
 });
 

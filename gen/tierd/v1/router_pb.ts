@@ -17,13 +17,14 @@
 
 import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
 import { enumDesc, fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
-import type { Message } from "@bufbuild/protobuf";
+import { file_google_protobuf_struct } from "@bufbuild/protobuf/wkt";
+import type { JsonObject, Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file tierd/v1/router.proto.
  */
 export const file_tierd_v1_router: GenFile = /*@__PURE__*/
-  fileDesc("ChV0aWVyZC92MS9yb3V0ZXIucHJvdG8SCHRpZXJkLnYxImAKC0NoYXRNZXNzYWdlEhwKBHJvbGUYASABKA4yDi50aWVyZC52MS5Sb2xlEg8KB2NvbnRlbnQYAiABKAkSDAoEbmFtZRgDIAEoCRIUCgx0b29sX2NhbGxfaWQYBCABKAki7QEKEEdlbmVyYXRpb25QYXJhbXMSHgoRbWF4X291dHB1dF90b2tlbnMYASABKAVIAIgBARIYCgt0ZW1wZXJhdHVyZRgCIAEoAUgBiAEBEhIKBXRvcF9wGAMgASgBSAKIAQESDAoEc3RvcBgEIAMoCRIxCg9yZXNwb25zZV9mb3JtYXQYBSABKA4yGC50aWVyZC52MS5SZXNwb25zZUZvcm1hdBIRCgRzZWVkGAYgASgDSAOIAQFCFAoSX21heF9vdXRwdXRfdG9rZW5zQg4KDF90ZW1wZXJhdHVyZUIICgZfdG9wX3BCBwoFX3NlZWQihQEKBkNhbGxlchIKCgJpZBgBIAEoCRIMCgRwbGFuGAIgASgJEjAKCG1ldGFkYXRhGAMgAygLMh4udGllcmQudjEuQ2FsbGVyLk1ldGFkYXRhRW50cnkaLwoNTWV0YWRhdGFFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIqkBCg9DbGFzc2lmeVJlcXVlc3QSJwoIbWVzc2FnZXMYASADKAsyFS50aWVyZC52MS5DaGF0TWVzc2FnZRIQCghlbmRwb2ludBgCIAEoCRIgCgZjYWxsZXIYAyABKAsyEC50aWVyZC52MS5DYWxsZXISJQoNdGllcl9vdmVycmlkZRgEIAEoDjIOLnRpZXJkLnYxLlRpZXISEgoKcmVxdWVzdF9pZBgFIAEoCSJiChBDbGFzc2lmeVJlc3BvbnNlEiQKCGRlY2lzaW9uGAEgASgLMhIudGllcmQudjEuRGVjaXNpb24SFAoMaW5wdXRfdG9rZW5zGAIgASgNEhIKCnJlcXVlc3RfaWQYAyABKAki6AEKDFJvdXRlUmVxdWVzdBInCghtZXNzYWdlcxgBIAMoCzIVLnRpZXJkLnYxLkNoYXRNZXNzYWdlEhAKCGVuZHBvaW50GAIgASgJEiAKBmNhbGxlchgDIAEoCzIQLnRpZXJkLnYxLkNhbGxlchIlCg10aWVyX292ZXJyaWRlGAQgASgOMg4udGllcmQudjEuVGllchIqCgZwYXJhbXMYBSABKAsyGi50aWVyZC52MS5HZW5lcmF0aW9uUGFyYW1zEhQKDGNhY2hlX2J5cGFzcxgGIAEoCBISCgpyZXF1ZXN0X2lkGAcgASgJIt8CCg1Sb3V0ZVJlc3BvbnNlEg8KB2NvbnRlbnQYASABKAkSLQoNZmluaXNoX3JlYXNvbhgCIAEoDjIWLnRpZXJkLnYxLkZpbmlzaFJlYXNvbhIkCghkZWNpc2lvbhgDIAEoCzISLnRpZXJkLnYxLkRlY2lzaW9uEhwKBHRpZXIYBCABKA4yDi50aWVyZC52MS5UaWVyEhIKCmRlcGxveW1lbnQYBSABKAkSDQoFbW9kZWwYBiABKAkSIwoIYXR0ZW1wdHMYByADKAsyES50aWVyZC52MS5BdHRlbXB0Eh4KBXVzYWdlGAggASgLMg8udGllcmQudjEuVXNhZ2USEAoIY29zdF91c2QYCSABKAESFQoNY29zdF9waWNvX3VzZBgKIAEoAxIRCgljYWNoZV9oaXQYCyABKAgSEgoKbGF0ZW5jeV9tcxgMIAEoARISCgpyZXF1ZXN0X2lkGA0gASgJIvMBChdTdHJlYW1Db21wbGV0aW9uUmVxdWVzdBInCghtZXNzYWdlcxgBIAMoCzIVLnRpZXJkLnYxLkNoYXRNZXNzYWdlEhAKCGVuZHBvaW50GAIgASgJEiAKBmNhbGxlchgDIAEoCzIQLnRpZXJkLnYxLkNhbGxlchIlCg10aWVyX292ZXJyaWRlGAQgASgOMg4udGllcmQudjEuVGllchIqCgZwYXJhbXMYBSABKAsyGi50aWVyZC52MS5HZW5lcmF0aW9uUGFyYW1zEhQKDGNhY2hlX2J5cGFzcxgGIAEoCBISCgpyZXF1ZXN0X2lkGAcgASgJIqABChhTdHJlYW1Db21wbGV0aW9uUmVzcG9uc2USJgoIZGVjaXNpb24YASABKAsyEi50aWVyZC52MS5EZWNpc2lvbkgAEicKBWRlbHRhGAIgASgLMhYudGllcmQudjEuQ29udGVudERlbHRhSAASKgoHc3VtbWFyeRgDIAEoCzIXLnRpZXJkLnYxLlN0cmVhbVN1bW1hcnlIAEIHCgVldmVudCIfCgxDb250ZW50RGVsdGESDwoHY29udGVudBgBIAEoCSLIAgoNU3RyZWFtU3VtbWFyeRItCg1maW5pc2hfcmVhc29uGAEgASgOMhYudGllcmQudjEuRmluaXNoUmVhc29uEhwKBHRpZXIYAiABKA4yDi50aWVyZC52MS5UaWVyEhIKCmRlcGxveW1lbnQYAyABKAkSDQoFbW9kZWwYBCABKAkSIwoIYXR0ZW1wdHMYBSADKAsyES50aWVyZC52MS5BdHRlbXB0Eh4KBXVzYWdlGAYgASgLMg8udGllcmQudjEuVXNhZ2USEAoIY29zdF91c2QYByABKAESFQoNY29zdF9waWNvX3VzZBgIIAEoAxIRCgljYWNoZV9oaXQYCSABKAgSEgoKbGF0ZW5jeV9tcxgKIAEoARIeChZ0aW1lX3RvX2ZpcnN0X3Rva2VuX21zGAsgASgBEhIKCnJlcXVlc3RfaWQYDCABKAkipwEKDVN0cmVhbUZhaWx1cmUSGAoQZGVsaXZlcmVkX2RlbHRhcxgBIAEoDRIXCg9kZWxpdmVyZWRfY2hhcnMYAiABKA0SGAoQZGVsaXZlcmVkX3Rva2VucxgDIAEoDRIeCgV1c2FnZRgEIAEoCzIPLnRpZXJkLnYxLlVzYWdlEhUKDWNvc3RfcGljb191c2QYBSABKAMSEgoKcmVxdWVzdF9pZBgGIAEoCSK/AgoIRGVjaXNpb24SHAoEdGllchgBIAEoDjIOLnRpZXJkLnYxLlRpZXISDQoFc2NvcmUYAiABKAESEgoKY29uZmlkZW5jZRgDIAEoARIrCgpkZWNpZGVkX2J5GAQgASgOMhcudGllcmQudjEuRGVjaXNpb25TdGFnZRIOCgZyZWFzb24YBSABKAkSHQoVY2xhc3NpZmllcl9sYXRlbmN5X21zGAYgASgBEiMKBG1vZGUYByABKA4yFS50aWVyZC52MS5Sb3V0aW5nTW9kZRIoCgZzaGFkb3cYCCABKAsyGC50aWVyZC52MS5TaGFkb3dEZWNpc2lvbhIlCgV0cmFjZRgJIAMoCzIWLnRpZXJkLnYxLkRlY2lzaW9uU3RlcBIgChhjbGFzc2lmaWVyX2Nvc3RfcGljb191c2QYCiABKAMijgEKDlNoYWRvd0RlY2lzaW9uEhwKBHRpZXIYASABKA4yDi50aWVyZC52MS5UaWVyEg0KBXNjb3JlGAIgASgBEhIKCmNvbmZpZGVuY2UYAyABKAESKwoKZGVjaWRlZF9ieRgEIAEoDjIXLnRpZXJkLnYxLkRlY2lzaW9uU3RhZ2USDgoGcmVhc29uGAUgASgJIq0BCgxEZWNpc2lvblN0ZXASJgoFc3RhZ2UYASABKA4yFy50aWVyZC52MS5EZWNpc2lvblN0YWdlEhwKBHRpZXIYAiABKA4yDi50aWVyZC52MS5UaWVyEg0KBXNjb3JlGAMgASgBEhIKCmNvbmZpZGVuY2UYBCABKAESDgoGZGV0YWlsGAUgASgJEhIKCmxhdGVuY3lfbXMYBiABKAESEAoIZGVjaXNpdmUYByABKAgimgEKBVVzYWdlEhQKDGlucHV0X3Rva2VucxgBIAEoDRIVCg1vdXRwdXRfdG9rZW5zGAIgASgNEhsKE2NhY2hlZF9pbnB1dF90b2tlbnMYAyABKA0SGAoQcmVhc29uaW5nX3Rva2VucxgEIAEoDRIaChJjYWNoZV93cml0ZV90b2tlbnMYBSABKA0SEQoJZXN0aW1hdGVkGAYgASgIItkBCgdBdHRlbXB0EhIKCmRlcGxveW1lbnQYASABKAkSDQoFbW9kZWwYAiABKAkSHAoEdGllchgDIAEoDjIOLnRpZXJkLnYxLlRpZXISKQoHb3V0Y29tZRgEIAEoDjIYLnRpZXJkLnYxLkF0dGVtcHRPdXRjb21lEikKC2Vycm9yX2NsYXNzGAUgASgOMhQudGllcmQudjEuRXJyb3JDbGFzcxISCgpsYXRlbmN5X21zGAYgASgBEhMKC2h0dHBfc3RhdHVzGAcgASgNEg4KBmRldGFpbBgIIAEoCSpMCgRUaWVyEhQKEFRJRVJfVU5TUEVDSUZJRUQQABINCglUSUVSX05BTk8QARIMCghUSUVSX01JRBACEhEKDVRJRVJfRlJPTlRJRVIQAypfCgRSb2xlEhQKEFJPTEVfVU5TUEVDSUZJRUQQABIPCgtST0xFX1NZU1RFTRABEg0KCVJPTEVfVVNFUhACEhIKDlJPTEVfQVNTSVNUQU5UEAMSDQoJUk9MRV9UT09MEAQqbAoOUmVzcG9uc2VGb3JtYXQSHwobUkVTUE9OU0VfRk9STUFUX1VOU1BFQ0lGSUVEEAASGAoUUkVTUE9OU0VfRk9STUFUX1RFWFQQARIfChtSRVNQT05TRV9GT1JNQVRfSlNPTl9PQkpFQ1QQAiqfAQoMRmluaXNoUmVhc29uEh0KGUZJTklTSF9SRUFTT05fVU5TUEVDSUZJRUQQABIWChJGSU5JU0hfUkVBU09OX1NUT1AQARIYChRGSU5JU0hfUkVBU09OX0xFTkdUSBACEiAKHEZJTklTSF9SRUFTT05fQ09OVEVOVF9GSUxURVIQAxIcChhGSU5JU0hfUkVBU09OX1RPT0xfQ0FMTFMQBCqDAgoNRGVjaXNpb25TdGFnZRIeChpERUNJU0lPTl9TVEFHRV9VTlNQRUNJRklFRBAAEhsKF0RFQ0lTSU9OX1NUQUdFX09WRVJSSURFEAESFwoTREVDSVNJT05fU1RBR0VfUlVMRRACEiMKH0RFQ0lTSU9OX1NUQUdFX0xPQ0FMX0NMQVNTSUZJRVIQAxIhCh1ERUNJU0lPTl9TVEFHRV9MTE1fQ0xBU1NJRklFUhAEEhoKFkRFQ0lTSU9OX1NUQUdFX0RFRkFVTFQQBRIXChNERUNJU0lPTl9TVEFHRV9NT0RFEAYSHwobREVDSVNJT05fU1RBR0VfQ0FMTEVSX0xJTUlUEAcqewoLUm91dGluZ01vZGUSHAoYUk9VVElOR19NT0RFX1VOU1BFQ0lGSUVEEAASGAoUUk9VVElOR19NT0RFX0VORk9SQ0UQARIXChNST1VUSU5HX01PREVfU0hBRE9XEAISGwoXUk9VVElOR19NT0RFX1JVTEVTX09OTFkQAyqIAQoOQXR0ZW1wdE91dGNvbWUSHwobQVRURU1QVF9PVVRDT01FX1VOU1BFQ0lGSUVEEAASGwoXQVRURU1QVF9PVVRDT01FX1NVQ0NFU1MQARIbChdBVFRFTVBUX09VVENPTUVfRkFJTFVSRRACEhsKF0FUVEVNUFRfT1VUQ09NRV9TS0lQUEVEEAMq2QMKCkVycm9yQ2xhc3MSGwoXRVJST1JfQ0xBU1NfVU5TUEVDSUZJRUQQABIcChhFUlJPUl9DTEFTU19SQVRFX0xJTUlURUQQARIcChhFUlJPUl9DTEFTU19TRVJWRVJfRVJST1IQAhIaChZFUlJPUl9DTEFTU19DT05ORUNUSU9OEAMSFwoTRVJST1JfQ0xBU1NfVElNRU9VVBAEEiAKHEVSUk9SX0NMQVNTX1RSVU5DQVRFRF9TVFJFQU0QBRIeChpFUlJPUl9DTEFTU19DT05URVhUX0xFTkdUSBAGEh0KGUVSUk9SX0NMQVNTX1VQU1RSRUFNX0FVVEgQBxIbChdFUlJPUl9DTEFTU19CQURfUkVRVUVTVBAIEhkKFUVSUk9SX0NMQVNTX05PVF9GT1VORBAJEiIKHkVSUk9SX0NMQVNTX01BTEZPUk1FRF9SRVNQT05TRRAKEhgKFEVSUk9SX0NMQVNTX0NPT0xET1dOEAsSGAoURVJST1JfQ0xBU1NfREVBRExJTkUQDBIYChRFUlJPUl9DTEFTU19DQU5DRUxFRBANEhoKFkVSUk9SX0NMQVNTX1VOU1VJVEFCTEUQDhIWChJFUlJPUl9DTEFTU19CVURHRVQQDzLuAQoNUm91dGVyU2VydmljZRJGCghDbGFzc2lmeRIZLnRpZXJkLnYxLkNsYXNzaWZ5UmVxdWVzdBoaLnRpZXJkLnYxLkNsYXNzaWZ5UmVzcG9uc2UiA5ACARI4CgVSb3V0ZRIWLnRpZXJkLnYxLlJvdXRlUmVxdWVzdBoXLnRpZXJkLnYxLlJvdXRlUmVzcG9uc2USWwoQU3RyZWFtQ29tcGxldGlvbhIhLnRpZXJkLnYxLlN0cmVhbUNvbXBsZXRpb25SZXF1ZXN0GiIudGllcmQudjEuU3RyZWFtQ29tcGxldGlvblJlc3BvbnNlMAFiBnByb3RvMw");
+  fileDesc("ChV0aWVyZC92MS9yb3V0ZXIucHJvdG8SCHRpZXJkLnYxIq4BCgtDaGF0TWVzc2FnZRIcCgRyb2xlGAEgASgOMg4udGllcmQudjEuUm9sZRIPCgdjb250ZW50GAIgASgJEgwKBG5hbWUYAyABKAkSFAoMdG9vbF9jYWxsX2lkGAQgASgJEiQKBXBhcnRzGAUgAygLMhUudGllcmQudjEuQ29udGVudFBhcnQSJgoKdG9vbF9jYWxscxgGIAMoCzISLnRpZXJkLnYxLlRvb2xDYWxsIksKC0NvbnRlbnRQYXJ0Eg4KBHRleHQYASABKAlIABIkCgVpbWFnZRgCIAEoCzITLnRpZXJkLnYxLkltYWdlUGFydEgAQgYKBHBhcnQiPwoJSW1hZ2VQYXJ0EgsKA3VybBgBIAEoCRIlCgZkZXRhaWwYAiABKA4yFS50aWVyZC52MS5JbWFnZURldGFpbCJmCgRUb29sEgwKBG5hbWUYASABKAkSEwoLZGVzY3JpcHRpb24YAiABKAkSKwoKcGFyYW1ldGVycxgDIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSDgoGc3RyaWN0GAQgASgIIjcKCFRvb2xDYWxsEgoKAmlkGAEgASgJEgwKBG5hbWUYAiABKAkSEQoJYXJndW1lbnRzGAMgASgJIlQKClRvb2xDaG9pY2USKAoEbW9kZRgBIAEoDjIYLnRpZXJkLnYxLlRvb2xDaG9pY2VNb2RlSAASEgoIZnVuY3Rpb24YAiABKAlIAEIICgZjaG9pY2UibgoQSnNvblNjaGVtYUZvcm1hdBIMCgRuYW1lGAEgASgJEhMKC2Rlc2NyaXB0aW9uGAIgASgJEicKBnNjaGVtYRgDIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSDgoGc3RyaWN0GAQgASgIIuUDChBHZW5lcmF0aW9uUGFyYW1zEh4KEW1heF9vdXRwdXRfdG9rZW5zGAEgASgFSACIAQESGAoLdGVtcGVyYXR1cmUYAiABKAFIAYgBARISCgV0b3BfcBgDIAEoAUgCiAEBEgwKBHN0b3AYBCADKAkSMQoPcmVzcG9uc2VfZm9ybWF0GAUgASgOMhgudGllcmQudjEuUmVzcG9uc2VGb3JtYXQSEQoEc2VlZBgGIAEoA0gDiAEBEh0KBXRvb2xzGAcgAygLMg4udGllcmQudjEuVG9vbBIpCgt0b29sX2Nob2ljZRgIIAEoCzIULnRpZXJkLnYxLlRvb2xDaG9pY2USIAoTcGFyYWxsZWxfdG9vbF9jYWxscxgJIAEoCEgEiAEBEi8KC2pzb25fc2NoZW1hGAogASgLMhoudGllcmQudjEuSnNvblNjaGVtYUZvcm1hdBIzChByZWFzb25pbmdfZWZmb3J0GAsgASgOMhkudGllcmQudjEuUmVhc29uaW5nRWZmb3J0EgwKBHVzZXIYDCABKAlCFAoSX21heF9vdXRwdXRfdG9rZW5zQg4KDF90ZW1wZXJhdHVyZUIICgZfdG9wX3BCBwoFX3NlZWRCFgoUX3BhcmFsbGVsX3Rvb2xfY2FsbHMihQEKBkNhbGxlchIKCgJpZBgBIAEoCRIMCgRwbGFuGAIgASgJEjAKCG1ldGFkYXRhGAMgAygLMh4udGllcmQudjEuQ2FsbGVyLk1ldGFkYXRhRW50cnkaLwoNTWV0YWRhdGFFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBItUBCg9DbGFzc2lmeVJlcXVlc3QSJwoIbWVzc2FnZXMYASADKAsyFS50aWVyZC52MS5DaGF0TWVzc2FnZRIQCghlbmRwb2ludBgCIAEoCRIgCgZjYWxsZXIYAyABKAsyEC50aWVyZC52MS5DYWxsZXISJQoNdGllcl9vdmVycmlkZRgEIAEoDjIOLnRpZXJkLnYxLlRpZXISEgoKcmVxdWVzdF9pZBgFIAEoCRIqCgZwYXJhbXMYBiABKAsyGi50aWVyZC52MS5HZW5lcmF0aW9uUGFyYW1zImIKEENsYXNzaWZ5UmVzcG9uc2USJAoIZGVjaXNpb24YASABKAsyEi50aWVyZC52MS5EZWNpc2lvbhIUCgxpbnB1dF90b2tlbnMYAiABKA0SEgoKcmVxdWVzdF9pZBgDIAEoCSLoAQoMUm91dGVSZXF1ZXN0EicKCG1lc3NhZ2VzGAEgAygLMhUudGllcmQudjEuQ2hhdE1lc3NhZ2USEAoIZW5kcG9pbnQYAiABKAkSIAoGY2FsbGVyGAMgASgLMhAudGllcmQudjEuQ2FsbGVyEiUKDXRpZXJfb3ZlcnJpZGUYBCABKA4yDi50aWVyZC52MS5UaWVyEioKBnBhcmFtcxgFIAEoCzIaLnRpZXJkLnYxLkdlbmVyYXRpb25QYXJhbXMSFAoMY2FjaGVfYnlwYXNzGAYgASgIEhIKCnJlcXVlc3RfaWQYByABKAkihwMKDVJvdXRlUmVzcG9uc2USDwoHY29udGVudBgBIAEoCRItCg1maW5pc2hfcmVhc29uGAIgASgOMhYudGllcmQudjEuRmluaXNoUmVhc29uEiQKCGRlY2lzaW9uGAMgASgLMhIudGllcmQudjEuRGVjaXNpb24SHAoEdGllchgEIAEoDjIOLnRpZXJkLnYxLlRpZXISEgoKZGVwbG95bWVudBgFIAEoCRINCgVtb2RlbBgGIAEoCRIjCghhdHRlbXB0cxgHIAMoCzIRLnRpZXJkLnYxLkF0dGVtcHQSHgoFdXNhZ2UYCCABKAsyDy50aWVyZC52MS5Vc2FnZRIQCghjb3N0X3VzZBgJIAEoARIVCg1jb3N0X3BpY29fdXNkGAogASgDEhEKCWNhY2hlX2hpdBgLIAEoCBISCgpsYXRlbmN5X21zGAwgASgBEhIKCnJlcXVlc3RfaWQYDSABKAkSJgoKdG9vbF9jYWxscxgOIAMoCzISLnRpZXJkLnYxLlRvb2xDYWxsIvMBChdTdHJlYW1Db21wbGV0aW9uUmVxdWVzdBInCghtZXNzYWdlcxgBIAMoCzIVLnRpZXJkLnYxLkNoYXRNZXNzYWdlEhAKCGVuZHBvaW50GAIgASgJEiAKBmNhbGxlchgDIAEoCzIQLnRpZXJkLnYxLkNhbGxlchIlCg10aWVyX292ZXJyaWRlGAQgASgOMg4udGllcmQudjEuVGllchIqCgZwYXJhbXMYBSABKAsyGi50aWVyZC52MS5HZW5lcmF0aW9uUGFyYW1zEhQKDGNhY2hlX2J5cGFzcxgGIAEoCBISCgpyZXF1ZXN0X2lkGAcgASgJItQBChhTdHJlYW1Db21wbGV0aW9uUmVzcG9uc2USJgoIZGVjaXNpb24YASABKAsyEi50aWVyZC52MS5EZWNpc2lvbkgAEicKBWRlbHRhGAIgASgLMhYudGllcmQudjEuQ29udGVudERlbHRhSAASKgoHc3VtbWFyeRgDIAEoCzIXLnRpZXJkLnYxLlN0cmVhbVN1bW1hcnlIABIyCg90b29sX2NhbGxfZGVsdGEYBCABKAsyFy50aWVyZC52MS5Ub29sQ2FsbERlbHRhSABCBwoFZXZlbnQiSwoNVG9vbENhbGxEZWx0YRINCgVpbmRleBgBIAEoDRIKCgJpZBgCIAEoCRIMCgRuYW1lGAMgASgJEhEKCWFyZ3VtZW50cxgEIAEoCSIfCgxDb250ZW50RGVsdGESDwoHY29udGVudBgBIAEoCSLwAgoNU3RyZWFtU3VtbWFyeRItCg1maW5pc2hfcmVhc29uGAEgASgOMhYudGllcmQudjEuRmluaXNoUmVhc29uEhwKBHRpZXIYAiABKA4yDi50aWVyZC52MS5UaWVyEhIKCmRlcGxveW1lbnQYAyABKAkSDQoFbW9kZWwYBCABKAkSIwoIYXR0ZW1wdHMYBSADKAsyES50aWVyZC52MS5BdHRlbXB0Eh4KBXVzYWdlGAYgASgLMg8udGllcmQudjEuVXNhZ2USEAoIY29zdF91c2QYByABKAESFQoNY29zdF9waWNvX3VzZBgIIAEoAxIRCgljYWNoZV9oaXQYCSABKAgSEgoKbGF0ZW5jeV9tcxgKIAEoARIeChZ0aW1lX3RvX2ZpcnN0X3Rva2VuX21zGAsgASgBEhIKCnJlcXVlc3RfaWQYDCABKAkSJgoKdG9vbF9jYWxscxgNIAMoCzISLnRpZXJkLnYxLlRvb2xDYWxsIqcBCg1TdHJlYW1GYWlsdXJlEhgKEGRlbGl2ZXJlZF9kZWx0YXMYASABKA0SFwoPZGVsaXZlcmVkX2NoYXJzGAIgASgNEhgKEGRlbGl2ZXJlZF90b2tlbnMYAyABKA0SHgoFdXNhZ2UYBCABKAsyDy50aWVyZC52MS5Vc2FnZRIVCg1jb3N0X3BpY29fdXNkGAUgASgDEhIKCnJlcXVlc3RfaWQYBiABKAkivwIKCERlY2lzaW9uEhwKBHRpZXIYASABKA4yDi50aWVyZC52MS5UaWVyEg0KBXNjb3JlGAIgASgBEhIKCmNvbmZpZGVuY2UYAyABKAESKwoKZGVjaWRlZF9ieRgEIAEoDjIXLnRpZXJkLnYxLkRlY2lzaW9uU3RhZ2USDgoGcmVhc29uGAUgASgJEh0KFWNsYXNzaWZpZXJfbGF0ZW5jeV9tcxgGIAEoARIjCgRtb2RlGAcgASgOMhUudGllcmQudjEuUm91dGluZ01vZGUSKAoGc2hhZG93GAggASgLMhgudGllcmQudjEuU2hhZG93RGVjaXNpb24SJQoFdHJhY2UYCSADKAsyFi50aWVyZC52MS5EZWNpc2lvblN0ZXASIAoYY2xhc3NpZmllcl9jb3N0X3BpY29fdXNkGAogASgDIo4BCg5TaGFkb3dEZWNpc2lvbhIcCgR0aWVyGAEgASgOMg4udGllcmQudjEuVGllchINCgVzY29yZRgCIAEoARISCgpjb25maWRlbmNlGAMgASgBEisKCmRlY2lkZWRfYnkYBCABKA4yFy50aWVyZC52MS5EZWNpc2lvblN0YWdlEg4KBnJlYXNvbhgFIAEoCSKtAQoMRGVjaXNpb25TdGVwEiYKBXN0YWdlGAEgASgOMhcudGllcmQudjEuRGVjaXNpb25TdGFnZRIcCgR0aWVyGAIgASgOMg4udGllcmQudjEuVGllchINCgVzY29yZRgDIAEoARISCgpjb25maWRlbmNlGAQgASgBEg4KBmRldGFpbBgFIAEoCRISCgpsYXRlbmN5X21zGAYgASgBEhAKCGRlY2lzaXZlGAcgASgIIpoBCgVVc2FnZRIUCgxpbnB1dF90b2tlbnMYASABKA0SFQoNb3V0cHV0X3Rva2VucxgCIAEoDRIbChNjYWNoZWRfaW5wdXRfdG9rZW5zGAMgASgNEhgKEHJlYXNvbmluZ190b2tlbnMYBCABKA0SGgoSY2FjaGVfd3JpdGVfdG9rZW5zGAUgASgNEhEKCWVzdGltYXRlZBgGIAEoCCLZAQoHQXR0ZW1wdBISCgpkZXBsb3ltZW50GAEgASgJEg0KBW1vZGVsGAIgASgJEhwKBHRpZXIYAyABKA4yDi50aWVyZC52MS5UaWVyEikKB291dGNvbWUYBCABKA4yGC50aWVyZC52MS5BdHRlbXB0T3V0Y29tZRIpCgtlcnJvcl9jbGFzcxgFIAEoDjIULnRpZXJkLnYxLkVycm9yQ2xhc3MSEgoKbGF0ZW5jeV9tcxgGIAEoARITCgtodHRwX3N0YXR1cxgHIAEoDRIOCgZkZXRhaWwYCCABKAkqTAoEVGllchIUChBUSUVSX1VOU1BFQ0lGSUVEEAASDQoJVElFUl9OQU5PEAESDAoIVElFUl9NSUQQAhIRCg1USUVSX0ZST05USUVSEAMqXwoEUm9sZRIUChBST0xFX1VOU1BFQ0lGSUVEEAASDwoLUk9MRV9TWVNURU0QARINCglST0xFX1VTRVIQAhISCg5ST0xFX0FTU0lTVEFOVBADEg0KCVJPTEVfVE9PTBAEKm8KC0ltYWdlRGV0YWlsEhwKGElNQUdFX0RFVEFJTF9VTlNQRUNJRklFRBAAEhUKEUlNQUdFX0RFVEFJTF9BVVRPEAESFAoQSU1BR0VfREVUQUlMX0xPVxACEhUKEUlNQUdFX0RFVEFJTF9ISUdIEAMqhwEKDlRvb2xDaG9pY2VNb2RlEiAKHFRPT0xfQ0hPSUNFX01PREVfVU5TUEVDSUZJRUQQABIZChVUT09MX0NIT0lDRV9NT0RFX0FVVE8QARIZChVUT09MX0NIT0lDRV9NT0RFX05PTkUQAhIdChlUT09MX0NIT0lDRV9NT0RFX1JFUVVJUkVEEAMqvgEKD1JlYXNvbmluZ0VmZm9ydBIgChxSRUFTT05JTkdfRUZGT1JUX1VOU1BFQ0lGSUVEEAASGQoVUkVBU09OSU5HX0VGRk9SVF9OT05FEAESHAoYUkVBU09OSU5HX0VGRk9SVF9NSU5JTUFMEAISGAoUUkVBU09OSU5HX0VGRk9SVF9MT1cQAxIbChdSRUFTT05JTkdfRUZGT1JUX01FRElVTRAEEhkKFVJFQVNPTklOR19FRkZPUlRfSElHSBAFKo0BCg5SZXNwb25zZUZvcm1hdBIfChtSRVNQT05TRV9GT1JNQVRfVU5TUEVDSUZJRUQQABIYChRSRVNQT05TRV9GT1JNQVRfVEVYVBABEh8KG1JFU1BPTlNFX0ZPUk1BVF9KU09OX09CSkVDVBACEh8KG1JFU1BPTlNFX0ZPUk1BVF9KU09OX1NDSEVNQRADKp8BCgxGaW5pc2hSZWFzb24SHQoZRklOSVNIX1JFQVNPTl9VTlNQRUNJRklFRBAAEhYKEkZJTklTSF9SRUFTT05fU1RPUBABEhgKFEZJTklTSF9SRUFTT05fTEVOR1RIEAISIAocRklOSVNIX1JFQVNPTl9DT05URU5UX0ZJTFRFUhADEhwKGEZJTklTSF9SRUFTT05fVE9PTF9DQUxMUxAEKoMCCg1EZWNpc2lvblN0YWdlEh4KGkRFQ0lTSU9OX1NUQUdFX1VOU1BFQ0lGSUVEEAASGwoXREVDSVNJT05fU1RBR0VfT1ZFUlJJREUQARIXChNERUNJU0lPTl9TVEFHRV9SVUxFEAISIwofREVDSVNJT05fU1RBR0VfTE9DQUxfQ0xBU1NJRklFUhADEiEKHURFQ0lTSU9OX1NUQUdFX0xMTV9DTEFTU0lGSUVSEAQSGgoWREVDSVNJT05fU1RBR0VfREVGQVVMVBAFEhcKE0RFQ0lTSU9OX1NUQUdFX01PREUQBhIfChtERUNJU0lPTl9TVEFHRV9DQUxMRVJfTElNSVQQByp7CgtSb3V0aW5nTW9kZRIcChhST1VUSU5HX01PREVfVU5TUEVDSUZJRUQQABIYChRST1VUSU5HX01PREVfRU5GT1JDRRABEhcKE1JPVVRJTkdfTU9ERV9TSEFET1cQAhIbChdST1VUSU5HX01PREVfUlVMRVNfT05MWRADKogBCg5BdHRlbXB0T3V0Y29tZRIfChtBVFRFTVBUX09VVENPTUVfVU5TUEVDSUZJRUQQABIbChdBVFRFTVBUX09VVENPTUVfU1VDQ0VTUxABEhsKF0FUVEVNUFRfT1VUQ09NRV9GQUlMVVJFEAISGwoXQVRURU1QVF9PVVRDT01FX1NLSVBQRUQQAyrZAwoKRXJyb3JDbGFzcxIbChdFUlJPUl9DTEFTU19VTlNQRUNJRklFRBAAEhwKGEVSUk9SX0NMQVNTX1JBVEVfTElNSVRFRBABEhwKGEVSUk9SX0NMQVNTX1NFUlZFUl9FUlJPUhACEhoKFkVSUk9SX0NMQVNTX0NPTk5FQ1RJT04QAxIXChNFUlJPUl9DTEFTU19USU1FT1VUEAQSIAocRVJST1JfQ0xBU1NfVFJVTkNBVEVEX1NUUkVBTRAFEh4KGkVSUk9SX0NMQVNTX0NPTlRFWFRfTEVOR1RIEAYSHQoZRVJST1JfQ0xBU1NfVVBTVFJFQU1fQVVUSBAHEhsKF0VSUk9SX0NMQVNTX0JBRF9SRVFVRVNUEAgSGQoVRVJST1JfQ0xBU1NfTk9UX0ZPVU5EEAkSIgoeRVJST1JfQ0xBU1NfTUFMRk9STUVEX1JFU1BPTlNFEAoSGAoURVJST1JfQ0xBU1NfQ09PTERPV04QCxIYChRFUlJPUl9DTEFTU19ERUFETElORRAMEhgKFEVSUk9SX0NMQVNTX0NBTkNFTEVEEA0SGgoWRVJST1JfQ0xBU1NfVU5TVUlUQUJMRRAOEhYKEkVSUk9SX0NMQVNTX0JVREdFVBAPMu4BCg1Sb3V0ZXJTZXJ2aWNlEkYKCENsYXNzaWZ5EhkudGllcmQudjEuQ2xhc3NpZnlSZXF1ZXN0GhoudGllcmQudjEuQ2xhc3NpZnlSZXNwb25zZSIDkAIBEjgKBVJvdXRlEhYudGllcmQudjEuUm91dGVSZXF1ZXN0GhcudGllcmQudjEuUm91dGVSZXNwb25zZRJbChBTdHJlYW1Db21wbGV0aW9uEiEudGllcmQudjEuU3RyZWFtQ29tcGxldGlvblJlcXVlc3QaIi50aWVyZC52MS5TdHJlYW1Db21wbGV0aW9uUmVzcG9uc2UwAWIGcHJvdG8z", [file_google_protobuf_struct]);
 
 /**
  * ChatMessage is one turn of the conversation.
@@ -39,7 +40,8 @@ export type ChatMessage = Message<"tierd.v1.ChatMessage"> & {
   role: Role;
 
   /**
-   * The text of the message. Required except for assistant turns.
+   * The text of the message. Required, unless `parts` is set or the
+   * message is an assistant turn. Set either content or parts, not both.
    *
    * @generated from field: string content = 2;
    */
@@ -58,6 +60,23 @@ export type ChatMessage = Message<"tierd.v1.ChatMessage"> & {
    * @generated from field: string tool_call_id = 4;
    */
   toolCallId: string;
+
+  /**
+   * The message as parts: text and images (ROLE_USER), or text only
+   * (ROLE_SYSTEM, ROLE_ASSISTANT, ROLE_TOOL). A request with an image goes
+   * only to deployments with the `vision` capability.
+   *
+   * @generated from field: repeated tierd.v1.ContentPart parts = 5;
+   */
+  parts: ContentPart[];
+
+  /**
+   * For ROLE_ASSISTANT messages: the tool calls the model made in that turn,
+   * sent back as it made them so the ROLE_TOOL answers that follow match.
+   *
+   * @generated from field: repeated tierd.v1.ToolCall tool_calls = 6;
+   */
+  toolCalls: ToolCall[];
 };
 
 /**
@@ -66,6 +85,232 @@ export type ChatMessage = Message<"tierd.v1.ChatMessage"> & {
  */
 export const ChatMessageSchema: GenMessage<ChatMessage> = /*@__PURE__*/
   messageDesc(file_tierd_v1_router, 0);
+
+/**
+ * ContentPart is one piece of a message's content.
+ *
+ * @generated from message tierd.v1.ContentPart
+ */
+export type ContentPart = Message<"tierd.v1.ContentPart"> & {
+  /**
+   * What the piece is. Required.
+   *
+   * @generated from oneof tierd.v1.ContentPart.part
+   */
+  part: {
+    /**
+     * Text.
+     *
+     * @generated from field: string text = 1;
+     */
+    value: string;
+    case: "text";
+  } | {
+    /**
+     * An image.
+     *
+     * @generated from field: tierd.v1.ImagePart image = 2;
+     */
+    value: ImagePart;
+    case: "image";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * Describes the message tierd.v1.ContentPart.
+ * Use `create(ContentPartSchema)` to create a new message.
+ */
+export const ContentPartSchema: GenMessage<ContentPart> = /*@__PURE__*/
+  messageDesc(file_tierd_v1_router, 1);
+
+/**
+ * ImagePart is an image for the model to look at.
+ *
+ * @generated from message tierd.v1.ImagePart
+ */
+export type ImagePart = Message<"tierd.v1.ImagePart"> & {
+  /**
+   * An https URL the provider fetches, or a data URL
+   * (data:image/png;base64,...). Required.
+   *
+   * @generated from field: string url = 1;
+   */
+  url: string;
+
+  /**
+   * How closely the model looks (and what it costs).
+   *
+   * @generated from field: tierd.v1.ImageDetail detail = 2;
+   */
+  detail: ImageDetail;
+};
+
+/**
+ * Describes the message tierd.v1.ImagePart.
+ * Use `create(ImagePartSchema)` to create a new message.
+ */
+export const ImagePartSchema: GenMessage<ImagePart> = /*@__PURE__*/
+  messageDesc(file_tierd_v1_router, 2);
+
+/**
+ * Tool is a function the model may call (Chat Completions `tools`).
+ *
+ * @generated from message tierd.v1.Tool
+ */
+export type Tool = Message<"tierd.v1.Tool"> & {
+  /**
+   * The function's name: letters, digits, underscores and dashes, at most
+   * 64 characters. Required, unique within a request.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * What the function does, for the model.
+   *
+   * @generated from field: string description = 2;
+   */
+  description: string;
+
+  /**
+   * The arguments as a JSON Schema object. Unset: no arguments.
+   *
+   * @generated from field: google.protobuf.Struct parameters = 3;
+   */
+  parameters?: JsonObject | undefined;
+
+  /**
+   * Ask the provider to make arguments follow the schema exactly.
+   *
+   * @generated from field: bool strict = 4;
+   */
+  strict: boolean;
+};
+
+/**
+ * Describes the message tierd.v1.Tool.
+ * Use `create(ToolSchema)` to create a new message.
+ */
+export const ToolSchema: GenMessage<Tool> = /*@__PURE__*/
+  messageDesc(file_tierd_v1_router, 3);
+
+/**
+ * ToolCall is a call the model made: which function, with which arguments.
+ *
+ * @generated from message tierd.v1.ToolCall
+ */
+export type ToolCall = Message<"tierd.v1.ToolCall"> & {
+  /**
+   * The call's id; a ROLE_TOOL message answers it by this id.
+   *
+   * @generated from field: string id = 1;
+   */
+  id: string;
+
+  /**
+   * The function's name.
+   *
+   * @generated from field: string name = 2;
+   */
+  name: string;
+
+  /**
+   * The arguments as JSON text, exactly as the model wrote them (it may not
+   * parse: the model produced it).
+   *
+   * @generated from field: string arguments = 3;
+   */
+  arguments: string;
+};
+
+/**
+ * Describes the message tierd.v1.ToolCall.
+ * Use `create(ToolCallSchema)` to create a new message.
+ */
+export const ToolCallSchema: GenMessage<ToolCall> = /*@__PURE__*/
+  messageDesc(file_tierd_v1_router, 4);
+
+/**
+ * ToolChoice constrains tool calling.
+ *
+ * @generated from message tierd.v1.ToolChoice
+ */
+export type ToolChoice = Message<"tierd.v1.ToolChoice"> & {
+  /**
+   * One of the two.
+   *
+   * @generated from oneof tierd.v1.ToolChoice.choice
+   */
+  choice: {
+    /**
+     * Auto, none or required.
+     *
+     * @generated from field: tierd.v1.ToolChoiceMode mode = 1;
+     */
+    value: ToolChoiceMode;
+    case: "mode";
+  } | {
+    /**
+     * The model must call this function (one of the request's tools).
+     *
+     * @generated from field: string function = 2;
+     */
+    value: string;
+    case: "function";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * Describes the message tierd.v1.ToolChoice.
+ * Use `create(ToolChoiceSchema)` to create a new message.
+ */
+export const ToolChoiceSchema: GenMessage<ToolChoice> = /*@__PURE__*/
+  messageDesc(file_tierd_v1_router, 5);
+
+/**
+ * JsonSchemaFormat is a structured-output schema (Chat Completions
+ * `response_format: {type: json_schema}`).
+ *
+ * @generated from message tierd.v1.JsonSchemaFormat
+ */
+export type JsonSchemaFormat = Message<"tierd.v1.JsonSchemaFormat"> & {
+  /**
+   * The schema's name: letters, digits, underscores and dashes, at most 64
+   * characters. Required.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * What the output is for, for the model.
+   *
+   * @generated from field: string description = 2;
+   */
+  description: string;
+
+  /**
+   * The JSON Schema the answer must follow. Required.
+   *
+   * @generated from field: google.protobuf.Struct schema = 3;
+   */
+  schema?: JsonObject | undefined;
+
+  /**
+   * Ask the provider to enforce the schema exactly.
+   *
+   * @generated from field: bool strict = 4;
+   */
+  strict: boolean;
+};
+
+/**
+ * Describes the message tierd.v1.JsonSchemaFormat.
+ * Use `create(JsonSchemaFormatSchema)` to create a new message.
+ */
+export const JsonSchemaFormatSchema: GenMessage<JsonSchemaFormat> = /*@__PURE__*/
+  messageDesc(file_tierd_v1_router, 6);
 
 /**
  * GenerationParams are passed to the model. Every field that changes the
@@ -116,6 +361,52 @@ export type GenerationParams = Message<"tierd.v1.GenerationParams"> & {
    * @generated from field: optional int64 seed = 6;
    */
   seed?: bigint | undefined;
+
+  /**
+   * Functions the model may call. A request with tools goes only to
+   * deployments with the `tools` capability. At most 128.
+   *
+   * @generated from field: repeated tierd.v1.Tool tools = 7;
+   */
+  tools: Tool[];
+
+  /**
+   * How the model may use `tools`. Unset: the provider's default.
+   *
+   * @generated from field: tierd.v1.ToolChoice tool_choice = 8;
+   */
+  toolChoice?: ToolChoice | undefined;
+
+  /**
+   * Whether the model may make several tool calls in one turn. Unset: the
+   * provider's default.
+   *
+   * @generated from field: optional bool parallel_tool_calls = 9;
+   */
+  parallelToolCalls?: boolean | undefined;
+
+  /**
+   * The schema, when response_format is RESPONSE_FORMAT_JSON_SCHEMA
+   * (required then, and refused otherwise).
+   *
+   * @generated from field: tierd.v1.JsonSchemaFormat json_schema = 10;
+   */
+  jsonSchema?: JsonSchemaFormat | undefined;
+
+  /**
+   * Reasoning effort for reasoning models.
+   *
+   * @generated from field: tierd.v1.ReasoningEffort reasoning_effort = 11;
+   */
+  reasoningEffort: ReasoningEffort;
+
+  /**
+   * An id of the end user, passed to the provider for abuse monitoring (not
+   * the caller: that is Caller.id). At most 256 characters.
+   *
+   * @generated from field: string user = 12;
+   */
+  user: string;
 };
 
 /**
@@ -123,7 +414,7 @@ export type GenerationParams = Message<"tierd.v1.GenerationParams"> & {
  * Use `create(GenerationParamsSchema)` to create a new message.
  */
 export const GenerationParamsSchema: GenMessage<GenerationParams> = /*@__PURE__*/
-  messageDesc(file_tierd_v1_router, 1);
+  messageDesc(file_tierd_v1_router, 7);
 
 /**
  * Caller describes who is calling. When authentication is on, the server
@@ -164,7 +455,7 @@ export type Caller = Message<"tierd.v1.Caller"> & {
  * Use `create(CallerSchema)` to create a new message.
  */
 export const CallerSchema: GenMessage<Caller> = /*@__PURE__*/
-  messageDesc(file_tierd_v1_router, 2);
+  messageDesc(file_tierd_v1_router, 8);
 
 /**
  * ClassifyRequest asks for a routing decision only.
@@ -213,6 +504,15 @@ export type ClassifyRequest = Message<"tierd.v1.ClassifyRequest"> & {
    * @generated from field: string request_id = 5;
    */
   requestId: string;
+
+  /**
+   * The generation parameters the request will be sent with, if known:
+   * rules on what a request carries (`when: {has_tools: true}`) see its
+   * tools, and the decision matches what Route would decide.
+   *
+   * @generated from field: tierd.v1.GenerationParams params = 6;
+   */
+  params?: GenerationParams | undefined;
 };
 
 /**
@@ -220,7 +520,7 @@ export type ClassifyRequest = Message<"tierd.v1.ClassifyRequest"> & {
  * Use `create(ClassifyRequestSchema)` to create a new message.
  */
 export const ClassifyRequestSchema: GenMessage<ClassifyRequest> = /*@__PURE__*/
-  messageDesc(file_tierd_v1_router, 3);
+  messageDesc(file_tierd_v1_router, 9);
 
 /**
  * ClassifyResponse is the routing decision with its full trace.
@@ -255,7 +555,7 @@ export type ClassifyResponse = Message<"tierd.v1.ClassifyResponse"> & {
  * Use `create(ClassifyResponseSchema)` to create a new message.
  */
 export const ClassifyResponseSchema: GenMessage<ClassifyResponse> = /*@__PURE__*/
-  messageDesc(file_tierd_v1_router, 4);
+  messageDesc(file_tierd_v1_router, 10);
 
 /**
  * RouteRequest asks for a routed completion.
@@ -324,7 +624,7 @@ export type RouteRequest = Message<"tierd.v1.RouteRequest"> & {
  * Use `create(RouteRequestSchema)` to create a new message.
  */
 export const RouteRequestSchema: GenMessage<RouteRequest> = /*@__PURE__*/
-  messageDesc(file_tierd_v1_router, 5);
+  messageDesc(file_tierd_v1_router, 11);
 
 /**
  * RouteResponse is a whole completion with its routing and billing facts.
@@ -424,6 +724,16 @@ export type RouteResponse = Message<"tierd.v1.RouteResponse"> & {
    * @generated from field: string request_id = 13;
    */
   requestId: string;
+
+  /**
+   * The tool calls the model made, in order. finish_reason is then
+   * FINISH_REASON_TOOL_CALLS (also after a call a named tool_choice forced,
+   * where OpenAI says "stop"); content may be empty beside them. Answers
+   * with tool calls are never served from the response cache.
+   *
+   * @generated from field: repeated tierd.v1.ToolCall tool_calls = 14;
+   */
+  toolCalls: ToolCall[];
 };
 
 /**
@@ -431,7 +741,7 @@ export type RouteResponse = Message<"tierd.v1.RouteResponse"> & {
  * Use `create(RouteResponseSchema)` to create a new message.
  */
 export const RouteResponseSchema: GenMessage<RouteResponse> = /*@__PURE__*/
-  messageDesc(file_tierd_v1_router, 6);
+  messageDesc(file_tierd_v1_router, 12);
 
 /**
  * StreamCompletionRequest asks for a routed completion as a stream. Same
@@ -499,7 +809,7 @@ export type StreamCompletionRequest = Message<"tierd.v1.StreamCompletionRequest"
  * Use `create(StreamCompletionRequestSchema)` to create a new message.
  */
 export const StreamCompletionRequestSchema: GenMessage<StreamCompletionRequest> = /*@__PURE__*/
-  messageDesc(file_tierd_v1_router, 7);
+  messageDesc(file_tierd_v1_router, 13);
 
 /**
  * StreamCompletionResponse is one message of the stream: exactly one of
@@ -537,6 +847,14 @@ export type StreamCompletionResponse = Message<"tierd.v1.StreamCompletionRespons
      */
     value: StreamSummary;
     case: "summary";
+  } | {
+    /**
+     * A piece of a tool call, in order.
+     *
+     * @generated from field: tierd.v1.ToolCallDelta tool_call_delta = 4;
+     */
+    value: ToolCallDelta;
+    case: "toolCallDelta";
   } | { case: undefined; value?: undefined };
 };
 
@@ -545,7 +863,51 @@ export type StreamCompletionResponse = Message<"tierd.v1.StreamCompletionRespons
  * Use `create(StreamCompletionResponseSchema)` to create a new message.
  */
 export const StreamCompletionResponseSchema: GenMessage<StreamCompletionResponse> = /*@__PURE__*/
-  messageDesc(file_tierd_v1_router, 8);
+  messageDesc(file_tierd_v1_router, 14);
+
+/**
+ * ToolCallDelta is a piece of a tool call the model is making. The first
+ * piece of each call carries its id and name; the arguments arrive in pieces
+ * to be appended, per index, exactly as the upstream sent them.
+ *
+ * @generated from message tierd.v1.ToolCallDelta
+ */
+export type ToolCallDelta = Message<"tierd.v1.ToolCallDelta"> & {
+  /**
+   * Which call of the answer this piece belongs to (0 for the first).
+   *
+   * @generated from field: uint32 index = 1;
+   */
+  index: number;
+
+  /**
+   * The call's id: in the call's first piece only.
+   *
+   * @generated from field: string id = 2;
+   */
+  id: string;
+
+  /**
+   * The function's name: in the call's first piece only.
+   *
+   * @generated from field: string name = 3;
+   */
+  name: string;
+
+  /**
+   * Arguments text to append to what was received so far for this index.
+   *
+   * @generated from field: string arguments = 4;
+   */
+  arguments: string;
+};
+
+/**
+ * Describes the message tierd.v1.ToolCallDelta.
+ * Use `create(ToolCallDeltaSchema)` to create a new message.
+ */
+export const ToolCallDeltaSchema: GenMessage<ToolCallDelta> = /*@__PURE__*/
+  messageDesc(file_tierd_v1_router, 15);
 
 /**
  * ContentDelta is a piece of generated text.
@@ -566,7 +928,7 @@ export type ContentDelta = Message<"tierd.v1.ContentDelta"> & {
  * Use `create(ContentDeltaSchema)` to create a new message.
  */
 export const ContentDeltaSchema: GenMessage<ContentDelta> = /*@__PURE__*/
-  messageDesc(file_tierd_v1_router, 9);
+  messageDesc(file_tierd_v1_router, 16);
 
 /**
  * StreamSummary closes a successful stream.
@@ -657,6 +1019,14 @@ export type StreamSummary = Message<"tierd.v1.StreamSummary"> & {
    * @generated from field: string request_id = 12;
    */
   requestId: string;
+
+  /**
+   * The tool calls of the answer, assembled from the tool_call_delta
+   * messages (the same calls, for callers that did not assemble them).
+   *
+   * @generated from field: repeated tierd.v1.ToolCall tool_calls = 13;
+   */
+  toolCalls: ToolCall[];
 };
 
 /**
@@ -664,7 +1034,7 @@ export type StreamSummary = Message<"tierd.v1.StreamSummary"> & {
  * Use `create(StreamSummarySchema)` to create a new message.
  */
 export const StreamSummarySchema: GenMessage<StreamSummary> = /*@__PURE__*/
-  messageDesc(file_tierd_v1_router, 10);
+  messageDesc(file_tierd_v1_router, 17);
 
 /**
  * StreamFailure is attached as an error detail when a stream fails after
@@ -722,7 +1092,7 @@ export type StreamFailure = Message<"tierd.v1.StreamFailure"> & {
  * Use `create(StreamFailureSchema)` to create a new message.
  */
 export const StreamFailureSchema: GenMessage<StreamFailure> = /*@__PURE__*/
-  messageDesc(file_tierd_v1_router, 11);
+  messageDesc(file_tierd_v1_router, 18);
 
 /**
  * Decision is how the tier was chosen.
@@ -808,7 +1178,7 @@ export type Decision = Message<"tierd.v1.Decision"> & {
  * Use `create(DecisionSchema)` to create a new message.
  */
 export const DecisionSchema: GenMessage<Decision> = /*@__PURE__*/
-  messageDesc(file_tierd_v1_router, 12);
+  messageDesc(file_tierd_v1_router, 19);
 
 /**
  * ShadowDecision is the decision the router computed but did not act on.
@@ -857,7 +1227,7 @@ export type ShadowDecision = Message<"tierd.v1.ShadowDecision"> & {
  * Use `create(ShadowDecisionSchema)` to create a new message.
  */
 export const ShadowDecisionSchema: GenMessage<ShadowDecision> = /*@__PURE__*/
-  messageDesc(file_tierd_v1_router, 13);
+  messageDesc(file_tierd_v1_router, 20);
 
 /**
  * DecisionStep is one stage of the cascade and what it produced.
@@ -920,7 +1290,7 @@ export type DecisionStep = Message<"tierd.v1.DecisionStep"> & {
  * Use `create(DecisionStepSchema)` to create a new message.
  */
 export const DecisionStepSchema: GenMessage<DecisionStep> = /*@__PURE__*/
-  messageDesc(file_tierd_v1_router, 14);
+  messageDesc(file_tierd_v1_router, 21);
 
 /**
  * Usage counts tokens of one request.
@@ -977,7 +1347,7 @@ export type Usage = Message<"tierd.v1.Usage"> & {
  * Use `create(UsageSchema)` to create a new message.
  */
 export const UsageSchema: GenMessage<Usage> = /*@__PURE__*/
-  messageDesc(file_tierd_v1_router, 15);
+  messageDesc(file_tierd_v1_router, 22);
 
 /**
  * Attempt is one upstream call (or a deployment skipped without a call).
@@ -1047,7 +1417,7 @@ export type Attempt = Message<"tierd.v1.Attempt"> & {
  * Use `create(AttemptSchema)` to create a new message.
  */
 export const AttemptSchema: GenMessage<Attempt> = /*@__PURE__*/
-  messageDesc(file_tierd_v1_router, 16);
+  messageDesc(file_tierd_v1_router, 23);
 
 /**
  * Tier is a price and capability class of models. Each tier maps to one or
@@ -1143,6 +1513,144 @@ export const RoleSchema: GenEnum<Role> = /*@__PURE__*/
   enumDesc(file_tierd_v1_router, 1);
 
 /**
+ * ImageDetail is OpenAI's image `detail`.
+ *
+ * @generated from enum tierd.v1.ImageDetail
+ */
+export enum ImageDetail {
+  /**
+   * The provider's default (auto).
+   *
+   * @generated from enum value: IMAGE_DETAIL_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * The provider chooses.
+   *
+   * @generated from enum value: IMAGE_DETAIL_AUTO = 1;
+   */
+  AUTO = 1,
+
+  /**
+   * A low-resolution look: fewer input tokens.
+   *
+   * @generated from enum value: IMAGE_DETAIL_LOW = 2;
+   */
+  LOW = 2,
+
+  /**
+   * A high-resolution look.
+   *
+   * @generated from enum value: IMAGE_DETAIL_HIGH = 3;
+   */
+  HIGH = 3,
+}
+
+/**
+ * Describes the enum tierd.v1.ImageDetail.
+ */
+export const ImageDetailSchema: GenEnum<ImageDetail> = /*@__PURE__*/
+  enumDesc(file_tierd_v1_router, 2);
+
+/**
+ * ToolChoiceMode is how freely the model may call tools.
+ *
+ * @generated from enum tierd.v1.ToolChoiceMode
+ */
+export enum ToolChoiceMode {
+  /**
+   * The provider's default (auto when tools are given).
+   *
+   * @generated from enum value: TOOL_CHOICE_MODE_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * The model decides whether to call a tool.
+   *
+   * @generated from enum value: TOOL_CHOICE_MODE_AUTO = 1;
+   */
+  AUTO = 1,
+
+  /**
+   * The model must not call a tool.
+   *
+   * @generated from enum value: TOOL_CHOICE_MODE_NONE = 2;
+   */
+  NONE = 2,
+
+  /**
+   * The model must call at least one tool.
+   *
+   * @generated from enum value: TOOL_CHOICE_MODE_REQUIRED = 3;
+   */
+  REQUIRED = 3,
+}
+
+/**
+ * Describes the enum tierd.v1.ToolChoiceMode.
+ */
+export const ToolChoiceModeSchema: GenEnum<ToolChoiceMode> = /*@__PURE__*/
+  enumDesc(file_tierd_v1_router, 3);
+
+/**
+ * ReasoningEffort is how long a reasoning model thinks (OpenAI's
+ * `reasoning_effort`); passed through, ignored by models without it.
+ *
+ * @generated from enum tierd.v1.ReasoningEffort
+ */
+export enum ReasoningEffort {
+  /**
+   * The model's default.
+   *
+   * @generated from enum value: REASONING_EFFORT_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * No reasoning.
+   *
+   * @generated from enum value: REASONING_EFFORT_NONE = 1;
+   */
+  NONE = 1,
+
+  /**
+   * As little as the model allows.
+   *
+   * @generated from enum value: REASONING_EFFORT_MINIMAL = 2;
+   */
+  MINIMAL = 2,
+
+  /**
+   * Little.
+   *
+   * @generated from enum value: REASONING_EFFORT_LOW = 3;
+   */
+  LOW = 3,
+
+  /**
+   * Moderate.
+   *
+   * @generated from enum value: REASONING_EFFORT_MEDIUM = 4;
+   */
+  MEDIUM = 4,
+
+  /**
+   * Much.
+   *
+   * @generated from enum value: REASONING_EFFORT_HIGH = 5;
+   */
+  HIGH = 5,
+}
+
+/**
+ * Describes the enum tierd.v1.ReasoningEffort.
+ */
+export const ReasoningEffortSchema: GenEnum<ReasoningEffort> = /*@__PURE__*/
+  enumDesc(file_tierd_v1_router, 4);
+
+/**
  * ResponseFormat asks the model for a particular output format.
  *
  * @generated from enum tierd.v1.ResponseFormat
@@ -1169,13 +1677,21 @@ export enum ResponseFormat {
    * @generated from enum value: RESPONSE_FORMAT_JSON_OBJECT = 2;
    */
   JSON_OBJECT = 2,
+
+  /**
+   * JSON following GenerationParams.json_schema (structured outputs). Only
+   * deployments with the `json_schema` capability are used.
+   *
+   * @generated from enum value: RESPONSE_FORMAT_JSON_SCHEMA = 3;
+   */
+  JSON_SCHEMA = 3,
 }
 
 /**
  * Describes the enum tierd.v1.ResponseFormat.
  */
 export const ResponseFormatSchema: GenEnum<ResponseFormat> = /*@__PURE__*/
-  enumDesc(file_tierd_v1_router, 2);
+  enumDesc(file_tierd_v1_router, 5);
 
 /**
  * FinishReason says why the model stopped generating.
@@ -1223,7 +1739,7 @@ export enum FinishReason {
  * Describes the enum tierd.v1.FinishReason.
  */
 export const FinishReasonSchema: GenEnum<FinishReason> = /*@__PURE__*/
-  enumDesc(file_tierd_v1_router, 3);
+  enumDesc(file_tierd_v1_router, 6);
 
 /**
  * DecisionStage is the part of the cascade that decided the tier.
@@ -1296,7 +1812,7 @@ export enum DecisionStage {
  * Describes the enum tierd.v1.DecisionStage.
  */
 export const DecisionStageSchema: GenEnum<DecisionStage> = /*@__PURE__*/
-  enumDesc(file_tierd_v1_router, 4);
+  enumDesc(file_tierd_v1_router, 7);
 
 /**
  * RoutingMode is how the server acts on its decisions.
@@ -1338,7 +1854,7 @@ export enum RoutingMode {
  * Describes the enum tierd.v1.RoutingMode.
  */
 export const RoutingModeSchema: GenEnum<RoutingMode> = /*@__PURE__*/
-  enumDesc(file_tierd_v1_router, 5);
+  enumDesc(file_tierd_v1_router, 8);
 
 /**
  * AttemptOutcome is the result of an Attempt.
@@ -1380,7 +1896,7 @@ export enum AttemptOutcome {
  * Describes the enum tierd.v1.AttemptOutcome.
  */
 export const AttemptOutcomeSchema: GenEnum<AttemptOutcome> = /*@__PURE__*/
-  enumDesc(file_tierd_v1_router, 6);
+  enumDesc(file_tierd_v1_router, 9);
 
 /**
  * ErrorClass classifies upstream failures; it drives retry and fallback.
@@ -1505,7 +2021,7 @@ export enum ErrorClass {
  * Describes the enum tierd.v1.ErrorClass.
  */
 export const ErrorClassSchema: GenEnum<ErrorClass> = /*@__PURE__*/
-  enumDesc(file_tierd_v1_router, 7);
+  enumDesc(file_tierd_v1_router, 10);
 
 /**
  * RouterService is the data plane: decide a tier, call it, stream it.
@@ -1540,8 +2056,9 @@ export const RouterService: GenService<{
   },
   /**
    * StreamCompletion is Route as a server stream. The first message carries
-   * the routing decision, then content deltas follow, and the last message is
-   * a summary (usage, cost, attempts, finish reason). Fallback to another
+   * the routing decision, then content deltas (and tool-call deltas, when
+   * the model calls a tool) follow, and the last message is a summary
+   * (usage, cost, attempts, finish reason, the assembled tool calls). Fallback to another
    * deployment or tier is possible only until the first content delta is
    * sent. A stream that fails after content was sent ends with the status
    * UNAVAILABLE and a StreamFailure detail saying how much was delivered; it

@@ -1,3 +1,4 @@
+from google.protobuf import struct_pb2 as _struct_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
@@ -38,7 +39,18 @@ FINISH_REASON_LENGTH: FinishReason
 FINISH_REASON_STOP: FinishReason
 FINISH_REASON_TOOL_CALLS: FinishReason
 FINISH_REASON_UNSPECIFIED: FinishReason
+IMAGE_DETAIL_AUTO: ImageDetail
+IMAGE_DETAIL_HIGH: ImageDetail
+IMAGE_DETAIL_LOW: ImageDetail
+IMAGE_DETAIL_UNSPECIFIED: ImageDetail
+REASONING_EFFORT_HIGH: ReasoningEffort
+REASONING_EFFORT_LOW: ReasoningEffort
+REASONING_EFFORT_MEDIUM: ReasoningEffort
+REASONING_EFFORT_MINIMAL: ReasoningEffort
+REASONING_EFFORT_NONE: ReasoningEffort
+REASONING_EFFORT_UNSPECIFIED: ReasoningEffort
 RESPONSE_FORMAT_JSON_OBJECT: ResponseFormat
+RESPONSE_FORMAT_JSON_SCHEMA: ResponseFormat
 RESPONSE_FORMAT_TEXT: ResponseFormat
 RESPONSE_FORMAT_UNSPECIFIED: ResponseFormat
 ROLE_ASSISTANT: Role
@@ -54,6 +66,10 @@ TIER_FRONTIER: Tier
 TIER_MID: Tier
 TIER_NANO: Tier
 TIER_UNSPECIFIED: Tier
+TOOL_CHOICE_MODE_AUTO: ToolChoiceMode
+TOOL_CHOICE_MODE_NONE: ToolChoiceMode
+TOOL_CHOICE_MODE_REQUIRED: ToolChoiceMode
+TOOL_CHOICE_MODE_UNSPECIFIED: ToolChoiceMode
 
 class Attempt(_message.Message):
     __slots__ = ["deployment", "detail", "error_class", "http_status", "latency_ms", "model", "outcome", "tier"]
@@ -93,30 +109,36 @@ class Caller(_message.Message):
     def __init__(self, id: _Optional[str] = ..., plan: _Optional[str] = ..., metadata: _Optional[_Mapping[str, str]] = ...) -> None: ...
 
 class ChatMessage(_message.Message):
-    __slots__ = ["content", "name", "role", "tool_call_id"]
+    __slots__ = ["content", "name", "parts", "role", "tool_call_id", "tool_calls"]
     CONTENT_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
+    PARTS_FIELD_NUMBER: _ClassVar[int]
     ROLE_FIELD_NUMBER: _ClassVar[int]
+    TOOL_CALLS_FIELD_NUMBER: _ClassVar[int]
     TOOL_CALL_ID_FIELD_NUMBER: _ClassVar[int]
     content: str
     name: str
+    parts: _containers.RepeatedCompositeFieldContainer[ContentPart]
     role: Role
     tool_call_id: str
-    def __init__(self, role: _Optional[_Union[Role, str]] = ..., content: _Optional[str] = ..., name: _Optional[str] = ..., tool_call_id: _Optional[str] = ...) -> None: ...
+    tool_calls: _containers.RepeatedCompositeFieldContainer[ToolCall]
+    def __init__(self, role: _Optional[_Union[Role, str]] = ..., content: _Optional[str] = ..., name: _Optional[str] = ..., tool_call_id: _Optional[str] = ..., parts: _Optional[_Iterable[_Union[ContentPart, _Mapping]]] = ..., tool_calls: _Optional[_Iterable[_Union[ToolCall, _Mapping]]] = ...) -> None: ...
 
 class ClassifyRequest(_message.Message):
-    __slots__ = ["caller", "endpoint", "messages", "request_id", "tier_override"]
+    __slots__ = ["caller", "endpoint", "messages", "params", "request_id", "tier_override"]
     CALLER_FIELD_NUMBER: _ClassVar[int]
     ENDPOINT_FIELD_NUMBER: _ClassVar[int]
     MESSAGES_FIELD_NUMBER: _ClassVar[int]
+    PARAMS_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     TIER_OVERRIDE_FIELD_NUMBER: _ClassVar[int]
     caller: Caller
     endpoint: str
     messages: _containers.RepeatedCompositeFieldContainer[ChatMessage]
+    params: GenerationParams
     request_id: str
     tier_override: Tier
-    def __init__(self, messages: _Optional[_Iterable[_Union[ChatMessage, _Mapping]]] = ..., endpoint: _Optional[str] = ..., caller: _Optional[_Union[Caller, _Mapping]] = ..., tier_override: _Optional[_Union[Tier, str]] = ..., request_id: _Optional[str] = ...) -> None: ...
+    def __init__(self, messages: _Optional[_Iterable[_Union[ChatMessage, _Mapping]]] = ..., endpoint: _Optional[str] = ..., caller: _Optional[_Union[Caller, _Mapping]] = ..., tier_override: _Optional[_Union[Tier, str]] = ..., request_id: _Optional[str] = ..., params: _Optional[_Union[GenerationParams, _Mapping]] = ...) -> None: ...
 
 class ClassifyResponse(_message.Message):
     __slots__ = ["decision", "input_tokens", "request_id"]
@@ -133,6 +155,14 @@ class ContentDelta(_message.Message):
     CONTENT_FIELD_NUMBER: _ClassVar[int]
     content: str
     def __init__(self, content: _Optional[str] = ...) -> None: ...
+
+class ContentPart(_message.Message):
+    __slots__ = ["image", "text"]
+    IMAGE_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    image: ImagePart
+    text: str
+    def __init__(self, text: _Optional[str] = ..., image: _Optional[_Union[ImagePart, _Mapping]] = ...) -> None: ...
 
 class Decision(_message.Message):
     __slots__ = ["classifier_cost_pico_usd", "classifier_latency_ms", "confidence", "decided_by", "mode", "reason", "score", "shadow", "tier", "trace"]
@@ -177,20 +207,52 @@ class DecisionStep(_message.Message):
     def __init__(self, stage: _Optional[_Union[DecisionStage, str]] = ..., tier: _Optional[_Union[Tier, str]] = ..., score: _Optional[float] = ..., confidence: _Optional[float] = ..., detail: _Optional[str] = ..., latency_ms: _Optional[float] = ..., decisive: bool = ...) -> None: ...
 
 class GenerationParams(_message.Message):
-    __slots__ = ["max_output_tokens", "response_format", "seed", "stop", "temperature", "top_p"]
+    __slots__ = ["json_schema", "max_output_tokens", "parallel_tool_calls", "reasoning_effort", "response_format", "seed", "stop", "temperature", "tool_choice", "tools", "top_p", "user"]
+    JSON_SCHEMA_FIELD_NUMBER: _ClassVar[int]
     MAX_OUTPUT_TOKENS_FIELD_NUMBER: _ClassVar[int]
+    PARALLEL_TOOL_CALLS_FIELD_NUMBER: _ClassVar[int]
+    REASONING_EFFORT_FIELD_NUMBER: _ClassVar[int]
     RESPONSE_FORMAT_FIELD_NUMBER: _ClassVar[int]
     SEED_FIELD_NUMBER: _ClassVar[int]
     STOP_FIELD_NUMBER: _ClassVar[int]
     TEMPERATURE_FIELD_NUMBER: _ClassVar[int]
+    TOOLS_FIELD_NUMBER: _ClassVar[int]
+    TOOL_CHOICE_FIELD_NUMBER: _ClassVar[int]
     TOP_P_FIELD_NUMBER: _ClassVar[int]
+    USER_FIELD_NUMBER: _ClassVar[int]
+    json_schema: JsonSchemaFormat
     max_output_tokens: int
+    parallel_tool_calls: bool
+    reasoning_effort: ReasoningEffort
     response_format: ResponseFormat
     seed: int
     stop: _containers.RepeatedScalarFieldContainer[str]
     temperature: float
+    tool_choice: ToolChoice
+    tools: _containers.RepeatedCompositeFieldContainer[Tool]
     top_p: float
-    def __init__(self, max_output_tokens: _Optional[int] = ..., temperature: _Optional[float] = ..., top_p: _Optional[float] = ..., stop: _Optional[_Iterable[str]] = ..., response_format: _Optional[_Union[ResponseFormat, str]] = ..., seed: _Optional[int] = ...) -> None: ...
+    user: str
+    def __init__(self, max_output_tokens: _Optional[int] = ..., temperature: _Optional[float] = ..., top_p: _Optional[float] = ..., stop: _Optional[_Iterable[str]] = ..., response_format: _Optional[_Union[ResponseFormat, str]] = ..., seed: _Optional[int] = ..., tools: _Optional[_Iterable[_Union[Tool, _Mapping]]] = ..., tool_choice: _Optional[_Union[ToolChoice, _Mapping]] = ..., parallel_tool_calls: bool = ..., json_schema: _Optional[_Union[JsonSchemaFormat, _Mapping]] = ..., reasoning_effort: _Optional[_Union[ReasoningEffort, str]] = ..., user: _Optional[str] = ...) -> None: ...
+
+class ImagePart(_message.Message):
+    __slots__ = ["detail", "url"]
+    DETAIL_FIELD_NUMBER: _ClassVar[int]
+    URL_FIELD_NUMBER: _ClassVar[int]
+    detail: ImageDetail
+    url: str
+    def __init__(self, url: _Optional[str] = ..., detail: _Optional[_Union[ImageDetail, str]] = ...) -> None: ...
+
+class JsonSchemaFormat(_message.Message):
+    __slots__ = ["description", "name", "schema", "strict"]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    SCHEMA_FIELD_NUMBER: _ClassVar[int]
+    STRICT_FIELD_NUMBER: _ClassVar[int]
+    description: str
+    name: str
+    schema: _struct_pb2.Struct
+    strict: bool
+    def __init__(self, name: _Optional[str] = ..., description: _Optional[str] = ..., schema: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., strict: bool = ...) -> None: ...
 
 class RouteRequest(_message.Message):
     __slots__ = ["cache_bypass", "caller", "endpoint", "messages", "params", "request_id", "tier_override"]
@@ -211,7 +273,7 @@ class RouteRequest(_message.Message):
     def __init__(self, messages: _Optional[_Iterable[_Union[ChatMessage, _Mapping]]] = ..., endpoint: _Optional[str] = ..., caller: _Optional[_Union[Caller, _Mapping]] = ..., tier_override: _Optional[_Union[Tier, str]] = ..., params: _Optional[_Union[GenerationParams, _Mapping]] = ..., cache_bypass: bool = ..., request_id: _Optional[str] = ...) -> None: ...
 
 class RouteResponse(_message.Message):
-    __slots__ = ["attempts", "cache_hit", "content", "cost_pico_usd", "cost_usd", "decision", "deployment", "finish_reason", "latency_ms", "model", "request_id", "tier", "usage"]
+    __slots__ = ["attempts", "cache_hit", "content", "cost_pico_usd", "cost_usd", "decision", "deployment", "finish_reason", "latency_ms", "model", "request_id", "tier", "tool_calls", "usage"]
     ATTEMPTS_FIELD_NUMBER: _ClassVar[int]
     CACHE_HIT_FIELD_NUMBER: _ClassVar[int]
     CONTENT_FIELD_NUMBER: _ClassVar[int]
@@ -224,6 +286,7 @@ class RouteResponse(_message.Message):
     MODEL_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     TIER_FIELD_NUMBER: _ClassVar[int]
+    TOOL_CALLS_FIELD_NUMBER: _ClassVar[int]
     USAGE_FIELD_NUMBER: _ClassVar[int]
     attempts: _containers.RepeatedCompositeFieldContainer[Attempt]
     cache_hit: bool
@@ -237,8 +300,9 @@ class RouteResponse(_message.Message):
     model: str
     request_id: str
     tier: Tier
+    tool_calls: _containers.RepeatedCompositeFieldContainer[ToolCall]
     usage: Usage
-    def __init__(self, content: _Optional[str] = ..., finish_reason: _Optional[_Union[FinishReason, str]] = ..., decision: _Optional[_Union[Decision, _Mapping]] = ..., tier: _Optional[_Union[Tier, str]] = ..., deployment: _Optional[str] = ..., model: _Optional[str] = ..., attempts: _Optional[_Iterable[_Union[Attempt, _Mapping]]] = ..., usage: _Optional[_Union[Usage, _Mapping]] = ..., cost_usd: _Optional[float] = ..., cost_pico_usd: _Optional[int] = ..., cache_hit: bool = ..., latency_ms: _Optional[float] = ..., request_id: _Optional[str] = ...) -> None: ...
+    def __init__(self, content: _Optional[str] = ..., finish_reason: _Optional[_Union[FinishReason, str]] = ..., decision: _Optional[_Union[Decision, _Mapping]] = ..., tier: _Optional[_Union[Tier, str]] = ..., deployment: _Optional[str] = ..., model: _Optional[str] = ..., attempts: _Optional[_Iterable[_Union[Attempt, _Mapping]]] = ..., usage: _Optional[_Union[Usage, _Mapping]] = ..., cost_usd: _Optional[float] = ..., cost_pico_usd: _Optional[int] = ..., cache_hit: bool = ..., latency_ms: _Optional[float] = ..., request_id: _Optional[str] = ..., tool_calls: _Optional[_Iterable[_Union[ToolCall, _Mapping]]] = ...) -> None: ...
 
 class ShadowDecision(_message.Message):
     __slots__ = ["confidence", "decided_by", "reason", "score", "tier"]
@@ -273,14 +337,16 @@ class StreamCompletionRequest(_message.Message):
     def __init__(self, messages: _Optional[_Iterable[_Union[ChatMessage, _Mapping]]] = ..., endpoint: _Optional[str] = ..., caller: _Optional[_Union[Caller, _Mapping]] = ..., tier_override: _Optional[_Union[Tier, str]] = ..., params: _Optional[_Union[GenerationParams, _Mapping]] = ..., cache_bypass: bool = ..., request_id: _Optional[str] = ...) -> None: ...
 
 class StreamCompletionResponse(_message.Message):
-    __slots__ = ["decision", "delta", "summary"]
+    __slots__ = ["decision", "delta", "summary", "tool_call_delta"]
     DECISION_FIELD_NUMBER: _ClassVar[int]
     DELTA_FIELD_NUMBER: _ClassVar[int]
     SUMMARY_FIELD_NUMBER: _ClassVar[int]
+    TOOL_CALL_DELTA_FIELD_NUMBER: _ClassVar[int]
     decision: Decision
     delta: ContentDelta
     summary: StreamSummary
-    def __init__(self, decision: _Optional[_Union[Decision, _Mapping]] = ..., delta: _Optional[_Union[ContentDelta, _Mapping]] = ..., summary: _Optional[_Union[StreamSummary, _Mapping]] = ...) -> None: ...
+    tool_call_delta: ToolCallDelta
+    def __init__(self, decision: _Optional[_Union[Decision, _Mapping]] = ..., delta: _Optional[_Union[ContentDelta, _Mapping]] = ..., summary: _Optional[_Union[StreamSummary, _Mapping]] = ..., tool_call_delta: _Optional[_Union[ToolCallDelta, _Mapping]] = ...) -> None: ...
 
 class StreamFailure(_message.Message):
     __slots__ = ["cost_pico_usd", "delivered_chars", "delivered_deltas", "delivered_tokens", "request_id", "usage"]
@@ -299,7 +365,7 @@ class StreamFailure(_message.Message):
     def __init__(self, delivered_deltas: _Optional[int] = ..., delivered_chars: _Optional[int] = ..., delivered_tokens: _Optional[int] = ..., usage: _Optional[_Union[Usage, _Mapping]] = ..., cost_pico_usd: _Optional[int] = ..., request_id: _Optional[str] = ...) -> None: ...
 
 class StreamSummary(_message.Message):
-    __slots__ = ["attempts", "cache_hit", "cost_pico_usd", "cost_usd", "deployment", "finish_reason", "latency_ms", "model", "request_id", "tier", "time_to_first_token_ms", "usage"]
+    __slots__ = ["attempts", "cache_hit", "cost_pico_usd", "cost_usd", "deployment", "finish_reason", "latency_ms", "model", "request_id", "tier", "time_to_first_token_ms", "tool_calls", "usage"]
     ATTEMPTS_FIELD_NUMBER: _ClassVar[int]
     CACHE_HIT_FIELD_NUMBER: _ClassVar[int]
     COST_PICO_USD_FIELD_NUMBER: _ClassVar[int]
@@ -311,6 +377,7 @@ class StreamSummary(_message.Message):
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     TIER_FIELD_NUMBER: _ClassVar[int]
     TIME_TO_FIRST_TOKEN_MS_FIELD_NUMBER: _ClassVar[int]
+    TOOL_CALLS_FIELD_NUMBER: _ClassVar[int]
     USAGE_FIELD_NUMBER: _ClassVar[int]
     attempts: _containers.RepeatedCompositeFieldContainer[Attempt]
     cache_hit: bool
@@ -323,8 +390,51 @@ class StreamSummary(_message.Message):
     request_id: str
     tier: Tier
     time_to_first_token_ms: float
+    tool_calls: _containers.RepeatedCompositeFieldContainer[ToolCall]
     usage: Usage
-    def __init__(self, finish_reason: _Optional[_Union[FinishReason, str]] = ..., tier: _Optional[_Union[Tier, str]] = ..., deployment: _Optional[str] = ..., model: _Optional[str] = ..., attempts: _Optional[_Iterable[_Union[Attempt, _Mapping]]] = ..., usage: _Optional[_Union[Usage, _Mapping]] = ..., cost_usd: _Optional[float] = ..., cost_pico_usd: _Optional[int] = ..., cache_hit: bool = ..., latency_ms: _Optional[float] = ..., time_to_first_token_ms: _Optional[float] = ..., request_id: _Optional[str] = ...) -> None: ...
+    def __init__(self, finish_reason: _Optional[_Union[FinishReason, str]] = ..., tier: _Optional[_Union[Tier, str]] = ..., deployment: _Optional[str] = ..., model: _Optional[str] = ..., attempts: _Optional[_Iterable[_Union[Attempt, _Mapping]]] = ..., usage: _Optional[_Union[Usage, _Mapping]] = ..., cost_usd: _Optional[float] = ..., cost_pico_usd: _Optional[int] = ..., cache_hit: bool = ..., latency_ms: _Optional[float] = ..., time_to_first_token_ms: _Optional[float] = ..., request_id: _Optional[str] = ..., tool_calls: _Optional[_Iterable[_Union[ToolCall, _Mapping]]] = ...) -> None: ...
+
+class Tool(_message.Message):
+    __slots__ = ["description", "name", "parameters", "strict"]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    PARAMETERS_FIELD_NUMBER: _ClassVar[int]
+    STRICT_FIELD_NUMBER: _ClassVar[int]
+    description: str
+    name: str
+    parameters: _struct_pb2.Struct
+    strict: bool
+    def __init__(self, name: _Optional[str] = ..., description: _Optional[str] = ..., parameters: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., strict: bool = ...) -> None: ...
+
+class ToolCall(_message.Message):
+    __slots__ = ["arguments", "id", "name"]
+    ARGUMENTS_FIELD_NUMBER: _ClassVar[int]
+    ID_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    arguments: str
+    id: str
+    name: str
+    def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., arguments: _Optional[str] = ...) -> None: ...
+
+class ToolCallDelta(_message.Message):
+    __slots__ = ["arguments", "id", "index", "name"]
+    ARGUMENTS_FIELD_NUMBER: _ClassVar[int]
+    ID_FIELD_NUMBER: _ClassVar[int]
+    INDEX_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    arguments: str
+    id: str
+    index: int
+    name: str
+    def __init__(self, index: _Optional[int] = ..., id: _Optional[str] = ..., name: _Optional[str] = ..., arguments: _Optional[str] = ...) -> None: ...
+
+class ToolChoice(_message.Message):
+    __slots__ = ["function", "mode"]
+    FUNCTION_FIELD_NUMBER: _ClassVar[int]
+    MODE_FIELD_NUMBER: _ClassVar[int]
+    function: str
+    mode: ToolChoiceMode
+    def __init__(self, mode: _Optional[_Union[ToolChoiceMode, str]] = ..., function: _Optional[str] = ...) -> None: ...
 
 class Usage(_message.Message):
     __slots__ = ["cache_write_tokens", "cached_input_tokens", "estimated", "input_tokens", "output_tokens", "reasoning_tokens"]
@@ -346,6 +456,15 @@ class Tier(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []
 
 class Role(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []
+
+class ImageDetail(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []
+
+class ToolChoiceMode(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []
+
+class ReasoningEffort(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []
 
 class ResponseFormat(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):

@@ -57,8 +57,9 @@ class RouterServiceServicer(object):
 
     def StreamCompletion(self, request, context):
         """StreamCompletion is Route as a server stream. The first message carries
-        the routing decision, then content deltas follow, and the last message is
-        a summary (usage, cost, attempts, finish reason). Fallback to another
+        the routing decision, then content deltas (and tool-call deltas, when
+        the model calls a tool) follow, and the last message is a summary
+        (usage, cost, attempts, finish reason, the assembled tool calls). Fallback to another
         deployment or tier is possible only until the first content delta is
         sent. A stream that fails after content was sent ends with the status
         UNAVAILABLE and a StreamFailure detail saying how much was delivered; it
