@@ -1,7 +1,7 @@
 // What the offline ledger commands share: finding the ledger (from
 // --database-url, or the config's usage.database_url) and reading times.
 import { existsSync } from "node:fs";
-import { ConfigError, configSchema, loadConfig } from "../config/index.js";
+import { ConfigError, configSchema, loadConfigSection } from "../config/index.js";
 import { silentLogger } from "../core/log.js";
 import { openLedgerStore, type LedgerStore } from "../usage/index.js";
 
@@ -33,7 +33,9 @@ export interface LedgerAccess {
  */
 export async function openLedger(args: LedgerArgs, env: NodeJS.ProcessEnv): Promise<LedgerAccess> {
   const configPath = args.config ?? (env.TIERD_CONFIG || undefined);
-  const usage = configPath === undefined ? configSchema.shape.usage.parse(undefined) : loadConfig({ path: configPath, env }).usage;
+  // Only `usage:` is read: a report needs the ledger, not the serve config's
+  // upstream keys and other variables.
+  const usage = configPath === undefined ? configSchema.shape.usage.parse(undefined) : loadConfigSection(configPath, "usage", env);
   const databaseUrl = args["database-url"] ?? usage.database_url;
   if (databaseUrl.startsWith("sqlite:") && databaseUrl !== "sqlite::memory:") {
     const path = databaseUrl.slice("sqlite:".length);

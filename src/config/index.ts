@@ -24,5 +24,5 @@ export {
   type CountersConfig,
   type LimitsConfig,
 } from "./schema.js";
-export { loadConfig, parseConfig, ConfigError, type ConfigProblem, type LoadConfigOptions } from "./load.js";
+export { loadConfig, loadConfigSection, parseConfig, ConfigError, type ConfigProblem, type LoadConfigOptions } from "./load.js";
 export { EMBEDDED_CONFIG_NAME, EMBEDDED_CONFIG_YAML } from "./defaults.js";

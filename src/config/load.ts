@@ -49,6 +49,31 @@ export function loadConfig(options: LoadConfigOptions): Config {
   return parseConfig(text, options.path, options.env);
 }
 
+/**
+ * One section of a config file, interpolated and validated alone: what an
+ * offline command (`tierd report` reading `usage:`) needs, without the
+ * variables the rest of the file uses for serving (upstream keys and the
+ * like) having to be set.
+ */
+export function loadConfigSection<K extends keyof typeof configSchema.shape>(path: string, section: K, env: Readonly<Record<string, string | undefined>>): z.infer<(typeof configSchema.shape)[K]> {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new ConfigError(path, [{ path: "", message: `cannot read file (${reason})` }]);
+  }
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length > 0) throw new ConfigError(path, doc.errors.map((e) => ({ path: "", message: `YAML syntax: ${e.message.split("\n")[0]}` })));
+  const raw = (doc.toJS() ?? {}) as Record<string, unknown>;
+  const problems: InterpolationProblem[] = [];
+  const tree = interpolateEnv(raw[section], env, problems, section);
+  if (problems.length > 0) throw new ConfigError(path, problems);
+  const parsed = configSchema.shape[section].safeParse(tree, { reportInput: true });
+  if (!parsed.success) throw new ConfigError(path, parsed.error.issues.map((issue) => ({ ...describeIssue(issue), path: formatPath([section, ...issue.path]) })));
+  return parsed.data as z.infer<(typeof configSchema.shape)[K]>;
+}
+
 /** Parses, interpolates and validates YAML text; `source` names it in errors. */
 export function parseConfig(
   text: string,

@@ -1,7 +1,7 @@
 // The ledger commands as a person runs them: `node bin/tierd.js report`
 // and the exports, against a fixture ledger file.
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, writeFileSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -99,6 +99,22 @@ describe("tierd report / export-fewshot / export-labels", () => {
     expect(json.totals.requests).toBe("4");
     expect(json.totals.costPicoUsd).toBe("16000000000");
     expect(json.savings.vsFrontierPicoUsd).toBe("1000000000");
+  });
+
+  it("--config reads only usage: the serve config's other variables need not be set, a bad usage field is named", async () => {
+    const config = join(dir, "serve.yaml");
+    writeFileSync(
+      config,
+      `deployments:\n  a: { model: openai/gpt-4o-mini, base_url: \"\${UPSTREAM_URL}\", api_key: \"\${UPSTREAM_KEY}\" }\ntiers:\n  nano: { deployments: [a] }\n  mid: { deployments: [a] }\n  frontier: { deployments: [a] }\nusage:\n  database_url: ${url}\n`,
+    );
+    const ok = await tierd(["report", "--config", config, "--since", "2026-01-01", "--until", "2026-01-06", "--format", "json", "--endpoint", "/legal"]);
+    expect(ok.stderr).toBe("");
+    expect(ok.code).toBe(0);
+    expect((JSON.parse(ok.stdout) as { totals: { costPicoUsd: string } }).totals.costPicoUsd).toBe("16000000000");
+    writeFileSync(config, `usage:\n  database_url: \${LEDGER_URL}\n  max_frontier_share: 2\n`);
+    const bad = await tierd(["report", "--config", config]);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain("usage.database_url: environment variable LEDGER_URL is not set");
   });
 
   it("refuses bad arguments with exit 2 and a reason, and a missing ledger with exit 1", async () => {
