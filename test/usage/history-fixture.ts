@@ -7,6 +7,7 @@
 import type { FeedbackRecord, UsageRecord } from "../../src/usage/index.js";
 import type { TierName } from "../../src/core/tiers.js";
 import { recordFixture } from "./fixtures.js";
+import { mulberry32 } from "../../src/core/random.js";
 
 export interface History {
   records: UsageRecord[];
@@ -31,20 +32,9 @@ const DAY_MS = 86_400_000;
 const PRICE: Record<TierName, bigint> = { nano: 150_000n, mid: 3_000_000n, frontier: 15_000_000n };
 const DEPLOYMENT: Record<TierName, string> = { nano: "nano-1", mid: "mid-1", frontier: "frontier-1" };
 
-/** mulberry32: a small seeded generator, so a failure reproduces. */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function generateHistory(options: HistoryOptions): History {
-  const random = generator(options.seed ?? 18);
+  // Seeded, so a failure reproduces.
+  const random = mulberry32(options.seed ?? 18);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
   const sinceMs = options.untilMs - options.days * DAY_MS;
   const records: UsageRecord[] = [];
