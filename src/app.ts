@@ -12,7 +12,7 @@ import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { HealthCheckResponse_ServingStatus } from "../gen/grpc/health/v1/health_pb.js";
 import { startCache, type RunningCache } from "./cache/index.js";
 import { authProblemsAt, isLoopbackHost, createAuthenticator, createBudgets, type Authenticator, createCallerGate, createInputLimits, createRateLimits, openCounters, type Counters } from "./callers/index.js";
-import { ConfigError, EMBEDDED_CONFIG_NAME, loadConfig, parseConfig, type Config } from "./config/index.js";
+import { ConfigError, DEFAULT_DATABASE_URL, DEMO_DATABASE_URL, EMBEDDED_CONFIG_NAME, loadConfig, parseConfig, type Config } from "./config/index.js";
 import { serverStopping } from "./core/errors.js";
 import { createLogger, type Logger } from "./core/log.js";
 import { createResourceStack, type ResourceStack } from "./core/resource-stack.js";
@@ -21,7 +21,19 @@ import { dashboardRoutes } from "./dashboard/index.js";
 import { startFakeUpstream, type FakeUpstream } from "./demo/fake-upstream.js";
 import { createConfiguredDecider, type ReloadResult } from "./policy/index.js";
 import { createProvider, type Provider } from "./provider/index.js";
-import { combineObservers, createAccessLog, createRouter, newRequestId, type RouteObserver, type Router } from "./router/index.js";
+import {
+  combineObservers,
+  createAccessLog,
+  createIdempotency,
+  createMemoryIdempotencyStore,
+  createRedisIdempotencyStore,
+  createRouter,
+  newRequestId,
+  type Idempotency,
+  type IdempotencyStore,
+  type RouteObserver,
+  type Router,
+} from "./router/index.js";
 import { authInterceptor } from "./server/auth-interceptor.js";
 import { errorMappingInterceptor } from "./server/errors.js";
 import { createHealthState, type HealthState } from "./server/health.js";
@@ -107,8 +119,8 @@ async function assemble(options: StartOptions, resources: ResourceStack): Promis
   const log = options.logger ?? createLogger({ level: config.log.level, format: config.log.format });
   if (demoUpstream) {
     log.warn(
-      "DEMO MODE: TIERD_BASE_URL is not set, so Route and StreamCompletion answers are SIMULATED by a built-in fake upstream. Set TIERD_BASE_URL (and TIERD_API_KEY) to an OpenAI-compatible endpoint for real answers.",
-      { demo_upstream: demoUpstream.url },
+      "DEMO MODE: TIERD_BASE_URL is not set, so Route and StreamCompletion answers are SIMULATED by a built-in fake upstream, and their simulated spend is recorded in a demo ledger of its own. Set TIERD_BASE_URL (and TIERD_API_KEY) to an OpenAI-compatible endpoint for real answers.",
+      { demo_upstream: demoUpstream.url, ledger: config.usage.database_url },
     );
   }
   // Telemetry first, so it is closed last: spans of the final requests and
@@ -121,17 +133,6 @@ async function assemble(options: StartOptions, resources: ResourceStack): Promis
   telemetry?.observeBreakers(Object.keys(config.deployments), provider.cooldown);
   const cache = await startCache({ config, prices: provider.prices, log });
   resources.push("cache", () => cache.close());
-  const decider = createConfiguredDecider({
-    config,
-    complete: (req, ctx) => provider.complete(Tier.NANO, req, ctx, { withinTier: true }),
-    configSource: source,
-    ...(cache.decisions === undefined ? {} : { cache: cache.decisions }),
-  });
-  const reloadClassifier = () => {
-    const result = decider.reload();
-    log.info("classifier reloaded", { model: result.model, trained_at: result.modelInfo.trainedAt ?? "", remembered: result.modelInfo.remembered ?? 0, ...(result.examples ? { examples: result.examples } : {}) });
-    return result;
-  };
   const usage = await ledgerOf(config, provider, log, source);
   if (usage !== undefined) resources.push("usage ledger", (graceMs) => usage.close(graceMs));
   const counters = await countersOf(config, source);
@@ -146,6 +147,39 @@ async function assemble(options: StartOptions, resources: ResourceStack): Promis
       : createCallerGate({ rateLimits: createRateLimits({ config, store: counters.rateLimits, log }), budgets });
   // Callers and their budgets come from the config's keys: a bounded set of series.
   if (budgets !== undefined) telemetry?.observeBudgets(() => budgets.standing(config.auth.keys));
+  if (budgets !== undefined && usage !== undefined && counters !== undefined) {
+    // Memory counters start at zero and Redis may come back empty: what the
+    // ledger says was spent this day and month counts again, before the
+    // first request (and after every Redis reconnect).
+    const restore = () =>
+      budgets.restore(config.auth.keys, (since) => usage.store.spendSince(since)).catch((err: unknown) => {
+        log.warn("budget counters could not be restored from the ledger; they count from what they hold", { error: err instanceof Error ? err.message : String(err) });
+        return 0;
+      });
+    await restore();
+    counters.onReconnect(() => void restore());
+  }
+
+  const decider = createConfiguredDecider({
+    config,
+    // The LLM classifier's call is the caller's spend: reserved against its
+    // budgets before it is made (refused, it is not made and the local
+    // decision stands), settled to what it cost.
+    complete: (req, ctx) => {
+      const spend = ctx.principal === undefined ? undefined : budgets?.spendGuard(ctx.principal, req);
+      return provider.complete(Tier.NANO, req, ctx, { withinTier: true, ...(spend === undefined ? {} : { spend }) });
+    },
+    configSource: source,
+    ...(cache.decisions === undefined ? {} : { cache: cache.decisions }),
+  });
+  const reloadClassifier = () => {
+    const result = decider.reload();
+    log.info("classifier reloaded", { model: result.model, trained_at: result.modelInfo.trainedAt ?? "", remembered: result.modelInfo.remembered ?? 0, ...(result.examples ? { examples: result.examples } : {}) });
+    return result;
+  };
+
+  const idempotency = await idempotencyOf(config, log);
+  if (idempotency !== undefined) resources.push("idempotency", () => idempotency.close());
 
   const router = createRouter({
     decider,
@@ -153,6 +187,7 @@ async function assemble(options: StartOptions, resources: ResourceStack): Promis
     ...observerOf(config, log, usage, telemetry, cache),
     ...(cache.responses === undefined ? {} : { responseCache: cache.responses }),
     ...(gate === undefined ? {} : { gate }),
+    ...(idempotency === undefined ? {} : { idempotency }),
   });
   const health = createHealthState(SERVED_SERVICES);
   const shutdown = new AbortController();
@@ -287,11 +322,15 @@ async function configOf(options: StartOptions, env: Readonly<Record<string, stri
     resources.push("demo upstream", () => demo.close());
     configEnv = { ...env, TIERD_BASE_URL: demo.url };
   }
-  const config: Config =
+  let config: Config =
     options.config ??
     (options.configText !== undefined
       ? parseConfig(options.configText, options.configSource ?? "<config text>", configEnv)
       : loadConfig({ ...(options.configPath === undefined ? {} : { path: options.configPath }), env: configEnv }));
+  // Simulated spend goes to a ledger of its own, never into the real one.
+  if (demoUpstream !== undefined && config.usage.database_url === DEFAULT_DATABASE_URL) {
+    config = { ...config, usage: { ...config.usage, database_url: DEMO_DATABASE_URL } };
+  }
   const source = options.configPath ?? options.configSource ?? EMBEDDED_CONFIG_NAME;
   return { config, source, demoUpstream };
 }
@@ -318,6 +357,22 @@ async function countersOf(config: Config, source: string): Promise<Counters | un
 }
 
 /** What watches every request: the ledger, telemetry and the access log. */
+/** The idempotency check of caller-chosen request ids (idempotency:), in memory or in Redis. */
+async function idempotencyOf(config: Config, log: Logger): Promise<Idempotency | undefined> {
+  const c = config.idempotency;
+  if (!c.enabled) return undefined;
+  let store: IdempotencyStore;
+  if (c.store === "redis") {
+    const redis = createRedisIdempotencyStore({ url: c.redis_url, keyPrefix: c.key_prefix, timeoutMs: c.redis_timeout_ms, log });
+    if (!(await redis.ready(2_000))) log.warn("idempotency: Redis not reachable at start; requests with a request_id run unchecked until it is", { location: redis.location });
+    store = redis;
+  } else {
+    store = createMemoryIdempotencyStore({ maxBytes: c.max_bytes });
+  }
+  log.info("idempotency of caller-chosen request ids", { store: store.location, window_ms: c.window_ms });
+  return createIdempotency({ store, windowMs: c.window_ms, inFlightMs: c.in_flight_ms });
+}
+
 function observerOf(config: Config, log: Logger, usage: RunningLedger | undefined, telemetry: RunningTelemetry | undefined, cache: RunningCache): { observer?: RouteObserver } {
   if (telemetry !== undefined && usage !== undefined) telemetry.observeLedger(() => usage.ledger.stats());
   if (telemetry !== undefined && cache.responses !== undefined) telemetry.observeCache(() => cache.stats());

@@ -83,6 +83,10 @@ export function createMemoryBudgetStore(options: MemoryBudgetStoreOptions = {}):
     async spent(scope) {
       return counters.get(scope.key)?.spent ?? 0n;
     },
+    async raiseSpent(scope, atLeastPico) {
+      const c = counterOf(scope, now());
+      if (c.spent < atLeastPico) c.spent = atLeastPico;
+    },
     async close() {
       counters.clear();
     },

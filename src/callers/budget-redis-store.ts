@@ -102,6 +102,19 @@ end
 return out
 `);
 
+/** KEYS: hash. ARGV: at-least amount, expire-at (s). Compares as the other scripts add: in two exact parts. */
+const RAISE = luaScript(`${COMMON}
+local h = KEYS[1]
+local sh, sl = split(redis.call('HGET', h, 'spent'))
+local ah, al = split(ARGV[1])
+if ah > sh or (ah == sh and al > sl) then
+  redis.call('HSET', h, 'spent', ARGV[1])
+  redis.call('EXPIREAT', h, ARGV[2])
+  return 1
+end
+return 0
+`);
+
 /** Counters outlive their window by a day, for anyone looking back. */
 const KEEP_AFTER_WINDOW_S = 24 * 60 * 60;
 
@@ -134,6 +147,9 @@ export function createRedisBudgetStore(counters: RedisCounters): BudgetStore {
     },
     async spent(scope) {
       return BigInt((await read([scope]))[0]!);
+    },
+    async raiseSpent(scope, atLeastPico) {
+      await counters.run(RAISE, [`${counters.prefix}budget:${scope.key}`], [atLeastPico.toString(), expireAt(scope)]);
     },
     async close() {},
   };

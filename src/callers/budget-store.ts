@@ -26,5 +26,11 @@ export interface BudgetStore {
   available(scopes: readonly BudgetScope[]): Promise<bigint[]>;
   /** Settled spend of a scope. */
   spent(scope: BudgetScope): Promise<bigint>;
+  /**
+   * Raises a scope's settled spend to at least `atLeastPico` (the ledger's
+   * sum for the window), leaving a higher one alone: counters lost to a
+   * restart come back, and a settle that failed is made up for.
+   */
+  raiseSpent(scope: BudgetScope, atLeastPico: bigint): Promise<void>;
   close(): Promise<void>;
 }

@@ -47,6 +47,20 @@ export interface Budgets {
    * (for metrics: holders are the configured keys, so the set is bounded).
    */
   standing(holders: readonly BudgetHolder[]): Promise<BudgetStanding[]>;
+  /**
+   * Raises every holder's counters of the current windows to what the
+   * ledger says they spent (never lowers them): memory counters after a
+   * restart, Redis counters after Redis lost them, and settles that failed.
+   * Returns how many counters it raised.
+   */
+  restore(holders: readonly BudgetHolder[], spendSince: (sinceMs: number) => Promise<readonly LedgerSpend[]>): Promise<number>;
+}
+
+/** What a caller spent on an endpoint since a time, as the ledger sums it. */
+export interface LedgerSpend {
+  callerId: string;
+  endpoint: string;
+  costPicoUsd: bigint;
 }
 
 /** Who counts against which budgets: an API key's caller and its `budgets`. */
@@ -217,6 +231,44 @@ export function createBudgets(options: BudgetsOptions): Budgets {
           };
         },
       };
+    },
+
+    async restore(holders, spendSince) {
+      const at = now();
+      const seen = new Set<string>();
+      const wanted: { scope: BudgetScope; budget: BudgetConfig; startsAtMs: number }[] = [];
+      for (const h of holders) {
+        for (const name of h.budgets) {
+          const budget = config.budgets[name];
+          if (budget === undefined || seen.has(`${name}\u0000${h.caller}`)) continue;
+          seen.add(`${name}\u0000${h.caller}`);
+          for (const scope of scopesFor(h.caller, [name], () => true)) {
+            const i = info.get(scope)!;
+            wanted.push({ scope, budget, startsAtMs: windowOf(i.kind, at).startsAtMs });
+          }
+        }
+      }
+      if (wanted.length === 0) return 0;
+      // One query per window start (a day's and a month's), grouped by caller and endpoint.
+      const bySince = new Map<number, readonly LedgerSpend[]>();
+      for (const w of wanted) if (!bySince.has(w.startsAtMs)) bySince.set(w.startsAtMs, await spendSince(w.startsAtMs));
+      let raised = 0;
+      for (const w of wanted) {
+        const i = info.get(w.scope)!;
+        let sum = 0n;
+        for (const row of bySince.get(w.startsAtMs)!) {
+          if (row.callerId !== i.callerId) continue;
+          if (w.budget.endpoints !== undefined && !anyEndpointMatches(w.budget.endpoints, row.endpoint)) continue;
+          sum += row.costPicoUsd;
+        }
+        if (sum === 0n) continue;
+        const before = await store.spent(w.scope);
+        if (before >= sum) continue;
+        await store.raiseSpent(w.scope, sum);
+        raised++;
+        log.info("budget counter restored from the ledger", { budget: i.budget, caller: i.callerId, window: `${i.kind} ${i.windowId}`, counter_usd: usd(before), ledger_usd: usd(sum) });
+      }
+      return raised;
     },
 
     async standing(holders) {

@@ -16,6 +16,8 @@ export interface Counters {
   location: string;
   /** Resolves when the store answers (Redis: a PING, failing fast while disconnected); for readiness. */
   ping(): Promise<void>;
+  /** Redis: called each time the connection is back after a loss. Memory: never. */
+  onReconnect(listener: () => void): void;
   close(): Promise<void>;
 }
 
@@ -23,7 +25,7 @@ export async function openCounters(config: CountersConfig): Promise<Counters> {
   if (config.store === "memory") {
     const budgets = createMemoryBudgetStore();
     const rateLimits = createMemoryRateLimitStore();
-    return { budgets, rateLimits, location: "memory", ping: async () => undefined, close: async () => void (await Promise.all([budgets.close(), rateLimits.close()])) };
+    return { budgets, rateLimits, location: "memory", ping: async () => undefined, onReconnect: () => undefined, close: async () => void (await Promise.all([budgets.close(), rateLimits.close()])) };
   }
   const redis = await connectRedisCounters({ url: config.redis_url, keyPrefix: config.key_prefix });
   const url = new URL(config.redis_url);
@@ -32,6 +34,7 @@ export async function openCounters(config: CountersConfig): Promise<Counters> {
     rateLimits: createRedisRateLimitStore(redis),
     location: `redis ${url.hostname}:${url.port || "6379"} prefix ${JSON.stringify(config.key_prefix)}`,
     ping: async () => void (await redis.redis.ping()),
+    onReconnect: (listener) => redis.onReconnect(listener),
     close: () => redis.close(),
   };
 }

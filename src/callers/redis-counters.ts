@@ -12,6 +12,8 @@ export interface RedisCounters {
   readonly prefix: string;
   /** Runs a Lua script (by digest; ioredis loads it when the server lacks it). */
   run(script: LuaScript, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown>;
+  /** Called each time the connection is back after a loss (Redis may have restarted empty). */
+  onReconnect(listener: () => void): void;
   close(): Promise<void>;
 }
 
@@ -55,7 +57,13 @@ export async function connectRedisCounters(options: ConnectRedisOptions): Promis
     throw err;
   }
   const defined = new Set<string>();
+  const reconnected: (() => void)[] = [];
+  // Connected above: every later "ready" follows a lost connection.
+  redis.on("ready", () => {
+    for (const listener of reconnected) listener();
+  });
   return {
+    onReconnect: (listener) => void reconnected.push(listener),
     redis,
     prefix: options.keyPrefix,
     run(script, keys, args) {

@@ -114,7 +114,12 @@ export function createLlmClassifier(options: LlmClassifierOptions): LlmClassifie
       });
       const ownDeadline = Date.now() + timeoutMs;
       const deadlineAt = Math.min(ctx.deadlineAt ?? Infinity, ownDeadline);
-      const call = options.complete(request, { signal: controller.signal, ...(Number.isFinite(deadlineAt) ? { deadlineAt } : {}) });
+      // The caller goes along, so the call is reserved against its budgets (app.ts).
+      const call = options.complete(request, {
+        signal: controller.signal,
+        ...(Number.isFinite(deadlineAt) ? { deadlineAt } : {}),
+        ...(ctx.principal === undefined ? {} : { principal: ctx.principal }),
+      });
       // A late rejection after the timeout won the race must not go unhandled.
       call.catch(() => undefined);
       try {

@@ -1,7 +1,7 @@
 // What the offline ledger commands share: finding the ledger (from
 // --database-url, or the config's usage.database_url) and reading times.
 import { existsSync } from "node:fs";
-import { ConfigError, configSchema, loadConfigSection } from "../config/index.js";
+import { ConfigError, configSchema, DEFAULT_DATABASE_URL, DEMO_DATABASE_URL, loadConfigSection } from "../config/index.js";
 import { silentLogger } from "../core/log.js";
 import { openLedgerStore, type LedgerStore } from "../usage/index.js";
 
@@ -23,27 +23,36 @@ export interface LedgerArgs {
 
 export interface LedgerAccess {
   store: LedgerStore;
+  /** The ledger is demo mode's: simulated answers and spend. */
+  demo: boolean;
   /** usage.max_frontier_share of the config (or its default). */
   maxFrontierShare: number;
 }
 
 /**
  * Opens the ledger a server with this configuration writes. Without --config
- * or $TIERD_CONFIG that is the default, ./.tierd/ledger.db.
+ * or $TIERD_CONFIG that is the default, ./.tierd/ledger.db; when only demo
+ * mode has run here, its ./.tierd/demo-ledger.db, and `demo` says so.
  */
 export async function openLedger(args: LedgerArgs, env: NodeJS.ProcessEnv): Promise<LedgerAccess> {
   const configPath = args.config ?? (env.TIERD_CONFIG || undefined);
   // Only `usage:` is read: a report needs the ledger, not the serve config's
   // upstream keys and other variables.
   const usage = configPath === undefined ? configSchema.shape.usage.parse(undefined) : loadConfigSection(configPath, "usage", env);
-  const databaseUrl = args["database-url"] ?? usage.database_url;
+  let databaseUrl = args["database-url"] ?? usage.database_url;
+  const fileOf = (url: string) => url.slice("sqlite:".length);
+  if (args["database-url"] === undefined && configPath === undefined && !existsSync(fileOf(DEFAULT_DATABASE_URL)) && existsSync(fileOf(DEMO_DATABASE_URL))) {
+    databaseUrl = DEMO_DATABASE_URL;
+  }
+  const demo = databaseUrl === DEMO_DATABASE_URL;
   if (databaseUrl.startsWith("sqlite:") && databaseUrl !== "sqlite::memory:") {
     const path = databaseUrl.slice("sqlite:".length);
     if (!existsSync(path)) {
       throw new Error(`no ledger at ${path}: tierd creates it when it serves its first request (or pass --database-url / --config)`);
     }
   }
-  return { store: await openLedgerStore({ databaseUrl, log: silentLogger }), maxFrontierShare: usage.max_frontier_share };
+  if (demo) process.stderr.write(`DEMO LEDGER (${fileOf(DEMO_DATABASE_URL)}): answers and spend in it were simulated by demo mode's fake upstream\n`);
+  return { store: await openLedgerStore({ databaseUrl, log: silentLogger }), demo, maxFrontierShare: usage.max_frontier_share };
 }
 
 const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 };

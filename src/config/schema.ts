@@ -6,6 +6,15 @@ import { z } from "zod";
 import { TIER_NAMES, type TierName } from "../core/tiers.js";
 
 const positiveInt = z.number().int().positive();
+
+/** The ledger when a config names none. */
+export const DEFAULT_DATABASE_URL = "sqlite:.tierd/ledger.db";
+/**
+ * The ledger of demo mode (embedded config, no TIERD_BASE_URL): simulated
+ * answers bill simulated spend, kept apart from a real ledger so a report of
+ * real spend never counts it.
+ */
+export const DEMO_DATABASE_URL = "sqlite:.tierd/demo-ledger.db";
 const nonNegativeInt = z.number().int().nonnegative();
 
 export const tierNameSchema = z.enum(TIER_NAMES);
@@ -287,7 +296,7 @@ export const usageSchema = z.strictObject({
   database_url: z
     .string()
     .regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, "expected sqlite:PATH, sqlite::memory: or postgres://...")
-    .default("sqlite:.tierd/ledger.db"),
+    .default(DEFAULT_DATABASE_URL),
   /** Store the last user message as text; off: only its SHA-256 is stored. */
   store_prompts: z.boolean().default(false),
   /** Records per write. */
@@ -433,6 +442,32 @@ export const countersSchema = z.strictObject({
 export type CountersConfig = z.infer<typeof countersSchema>;
 
 /**
+ * Caller-chosen request ids as idempotency keys (see RouteRequest.request_id
+ * in the proto): the answer of a request that succeeded is kept for
+ * `window_ms`, so a retry gets it back instead of a second model call and a
+ * second bill. In this process by default; in Redis, shared by replicas.
+ */
+export const idempotencySchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  store: z.enum(["memory", "redis"]).default("memory"),
+  redis_url: z.string().regex(/^rediss?:\/\/.+/, "expected redis://host:port or rediss://host:port").default("redis://127.0.0.1:6379"),
+  key_prefix: z.string().default("tierd:"),
+  /** How long a succeeded request's answer is kept for its retries. */
+  window_ms: positiveInt.default(24 * 3_600_000),
+  /**
+   * How long a running request holds its id: a retry that arrives meanwhile
+   * waits for it, at most this long (and within its own deadline). A
+   * replica that dies mid-request frees its ids after this.
+   */
+  in_flight_ms: positiveInt.default(600_000),
+  /** The memory store's bound on stored answers, in bytes (least recently used go first). */
+  max_bytes: positiveInt.default(32 * 1024 * 1024),
+  /** Longest wait for one Redis command; past it the request runs without the check (a duplicate is possible, an outage is not). */
+  redis_timeout_ms: positiveInt.default(200),
+});
+export type IdempotencyConfig = z.infer<typeof idempotencySchema>;
+
+/**
  * Input limits, checked before anything else: a request beyond them is
  * INVALID_ARGUMENT naming the field, and never reaches an upstream.
  */
@@ -499,6 +534,7 @@ export const configSchema = z.strictObject({
   /** Named rate limits that keys refer to. */
   rate_limits: z.record(z.string().min(1), rateLimitSchema).default({}),
   counters: countersSchema.default(countersSchema.parse({})),
+  idempotency: idempotencySchema.default(idempotencySchema.parse({})),
   limits: limitsSchema.default(limitsSchema.parse({})),
   /** Prometheus metrics; traces and OTLP metrics come from OTEL_* variables (docs/observability.md). */
   telemetry: telemetrySchema.default(telemetrySchema.parse({})),

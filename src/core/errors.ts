@@ -14,7 +14,8 @@ export type ErrorCode =
   | "unimplemented"
   | "internal"
   | "unavailable"
-  | "unauthenticated";
+  | "unauthenticated"
+  | "already_exists";
 
 export interface TierdErrorOptions {
   /** Field path of the request that is at fault, for invalid_argument. */

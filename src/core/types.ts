@@ -107,6 +107,8 @@ export interface ClassifyInput {
 export interface CompletionRequest extends ClassifyInput {
   params: GenerationParams;
   cacheBypass: boolean;
+  /** The caller chose requestId (it was not made by the server): it is then an idempotency key. */
+  requestIdGiven?: boolean;
 }
 
 /**
@@ -228,12 +230,16 @@ export interface RouteResult extends Completion {
   requestId: string;
   decision: Decision;
   latencyMs: number;
+  /** The stored answer of an earlier request with the same request id: no model was called, nothing billed again. */
+  replayed?: boolean;
 }
 
 export interface StreamSummary extends Completion {
   requestId: string;
   latencyMs: number;
   timeToFirstTokenMs: number;
+  /** As RouteResult.replayed. */
+  replayed?: boolean;
 }
 
 /** Events of a routed stream, in order: decision, deltas, summary. */

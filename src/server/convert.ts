@@ -105,6 +105,7 @@ export function completionRequestOf(req: RouteRequest | StreamCompletionRequest,
     ...tierOverrideOf(req.tierOverride),
     params: paramsOf(req.params),
     cacheBypass: req.cacheBypass,
+    ...(req.requestId === "" ? {} : { requestIdGiven: true }),
   };
 }
 
@@ -328,6 +329,7 @@ export function routeResponseOf(r: RouteResult): MessageInitShape<typeof RouteRe
     latencyMs: r.latencyMs,
     requestId: r.requestId,
     toolCalls: toolCallsToProto(r.toolCalls),
+    replayed: r.replayed === true,
   };
 }
 
@@ -358,6 +360,7 @@ export function streamResponseOf(e: StreamEvent): MessageInitShape<typeof Stream
             timeToFirstTokenMs: s.timeToFirstTokenMs,
             requestId: s.requestId,
             toolCalls: toolCallsToProto(s.toolCalls),
+            replayed: s.replayed === true,
           },
         },
       };

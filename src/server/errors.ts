@@ -26,6 +26,7 @@ const CODE_OF: Record<ErrorCode, Code> = {
   internal: Code.Internal,
   unavailable: Code.Unavailable,
   unauthenticated: Code.Unauthenticated,
+  already_exists: Code.AlreadyExists,
 };
 
 export function toConnectError(reason: unknown, log: Logger): ConnectError {

@@ -124,7 +124,8 @@ export function chatCompletionCallOf(body: unknown, headers: Headers, defaults: 
     tierOverride: tier,
     params: paramsOf(b),
     cacheBypass: headerOf(headers, TIERD_HEADERS.cacheBypass) === "true",
-    requestId: headerOf(headers, TIERD_HEADERS.requestId) ?? "",
+    // Idempotency-Key is the name Stripe and the IETF draft use; either makes the request idempotent.
+    requestId: headerOf(headers, TIERD_HEADERS.requestId) ?? headerOf(headers, "idempotency-key") ?? "",
   };
   const stream = b.stream === undefined || b.stream === null ? false : booleanAt(b.stream, "stream");
   const options = b.stream_options === undefined || b.stream_options === null ? {} : objectAt(b.stream_options, "stream_options");

@@ -34,7 +34,7 @@ function toolCallsJson(calls: readonly ToolCall[]) {
 }
 
 /** What tierd adds to an answer; costs in pico-USD as strings (exact beyond 2^53). */
-export function tierdJson(requestId: string, decision: Decision, served: Completion & { latencyMs: number }) {
+export function tierdJson(requestId: string, decision: Decision, served: Completion & { latencyMs: number; replayed?: boolean }) {
   return {
     request_id: requestId,
     decision: { tier: NAME_OF_TIER[decision.tier], decided_by: decisionStageName(decision), reason: decision.reason, score: decision.score, confidence: decision.confidence },
@@ -44,6 +44,7 @@ export function tierdJson(requestId: string, decision: Decision, served: Complet
     cost_usd: picoToUsd(served.costPicoUsd),
     cost_pico_usd: served.costPicoUsd.toString(),
     cache_hit: served.cacheHit,
+    ...(served.replayed === true ? { replayed: true } : {}),
     latency_ms: served.latencyMs,
     attempts: served.attempts.map((a) => ({ deployment: a.deployment, tier: NAME_OF_TIER[a.tier], latency_ms: a.latencyMs, http_status: a.httpStatus, detail: a.detail })),
   };
@@ -114,6 +115,7 @@ export const HTTP_OF: Record<ErrorCode, { status: number; type: string }> = {
   unauthenticated: { status: 401, type: "authentication_error" },
   permission_denied: { status: 403, type: "permission_error" },
   not_found: { status: 404, type: "not_found_error" },
+  already_exists: { status: 409, type: "invalid_request_error" },
   resource_exhausted: { status: 429, type: "rate_limit_error" },
   canceled: { status: 499, type: "request_cancelled" },
   internal: { status: 500, type: "server_error" },

@@ -4,6 +4,7 @@ export { usageRecordOf, promptOf, type UsageRecord, type AttemptRecord, type Rec
 export {
   createLedgerStore,
   type LedgerStore,
+  type CallerSpend,
   type RecordFilter,
   type ReportRow,
   type FeedbackRecord,

@@ -54,6 +54,12 @@ export interface FeedbackWithRecord extends FeedbackRecord {
   promptSha256: string;
 }
 
+export interface CallerSpend {
+  callerId: string;
+  endpoint: string;
+  costPicoUsd: bigint;
+}
+
 export interface LedgerStore {
   /** Secret-free description of the database, for logs. */
   readonly location: string;
@@ -74,6 +80,8 @@ export interface LedgerStore {
   /** Whole records of a window, oldest first, at most `limit`. */
   listRecords(filter: RecordFilter, limit: number): Promise<UsageRecord[]>;
   countRecords(filter: RecordFilter): Promise<number>;
+  /** What each caller spent per endpoint since a time (answers and LLM-classifier calls): budgets are rebuilt from it. */
+  spendSince(sinceMs: number): Promise<CallerSpend[]>;
   insertFeedback(feedback: FeedbackRecord): Promise<void>;
   /** Feedback since a time, newest first, with its records' prompts and tiers. */
   feedbackWithRecords(sinceMs: number, verdicts: readonly FeedbackVerdict[]): Promise<FeedbackWithRecord[]>;
@@ -195,6 +203,15 @@ export function createLedgerStore(driver: SqlDriver): LedgerStore {
       const w = whereOf(filter);
       const rows = await driver.query(`SELECT COUNT(*) AS n FROM usage_records WHERE ${w.sql}`, w.params);
       return numberOf(rows[0]?.n);
+    },
+
+    async spendSince(sinceMs) {
+      const rows = await driver.query(
+        `SELECT caller_id, endpoint, SUM(cost_pico_usd) AS cost, SUM(classifier_cost_pico_usd) AS classifier_cost
+           FROM usage_records WHERE started_at_ms >= ? GROUP BY caller_id, endpoint`,
+        [sinceMs],
+      );
+      return rows.map((r) => ({ callerId: String(r.caller_id), endpoint: String(r.endpoint), costPicoUsd: bigintOf(r.cost) + bigintOf(r.classifier_cost) }));
     },
 
     async insertFeedback(f) {

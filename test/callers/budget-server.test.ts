@@ -184,3 +184,43 @@ describe("budgets and fallbacks", () => {
     expect(await tierd.counters!.budgets.spent(scope)).toBe(res.costPicoUsd);
   });
 });
+
+describe("the LLM classifier's spend", () => {
+  // The classifier is always asked (confidence_below 1) and answers with a
+  // verdict; each call costs the caller real (simulated) nano spend.
+  const asker = testKey("tierd_test_asker_9f8e7d6c5b4a39281706", "asker", { budgets: ["classify"] });
+  const BUDGET_PICO = 3_000_000_000n; // $0.003: a few classifier calls
+  let fake: FakeUpstream;
+  let tierd: Tierd;
+  beforeAll(async () => {
+    fake = await startFakeUpstream({ record: false, reply: () => '{"tier":"mid","confidence":0.9}' });
+    const yaml = authConfigYaml(fake.url, [asker], {
+      budgets: { classify: { usd_per_day: 0.003 } },
+      classifier: { llm: { enabled: true, confidence_below: 1, timeout_ms: 5_000 } },
+    });
+    tierd = await startTierd({ configText: yaml + prices, configSource: "t.yaml", env: {}, port: 0, logger: createLogger({ level: "silent" }) });
+  });
+  afterAll(async () => {
+    await tierd?.close(500);
+    await fake?.close();
+  });
+
+  it("is reserved against the caller's budget: once it is spent, the classifier is not called and the local decision stands", async () => {
+    const { grpc } = clientsFor(RouterService, tierd.url, asker.key);
+    let spent = 0n;
+    let skipped = 0;
+    for (let i = 0; i < 30; i++) {
+      const res = await grpc.classify({ messages: [{ role: Role.USER, content: `Summarise ticket ${i} for the on-call engineer.` }] });
+      spent += res.decision!.classifierCostPicoUsd;
+      const llm = res.decision!.trace.find((s) => s.stage === DecisionStage.LLM_CLASSIFIER)!;
+      if (/budget classify of caller asker/.test(llm.detail)) skipped++;
+    }
+    expect(spent).toBeGreaterThan(0n);
+    expect(spent).toBeLessThanOrEqual(BUDGET_PICO);
+    expect(skipped).toBeGreaterThan(0);
+    // Every classifier call that was made reached the upstream and was paid; the refused ones never left tierd.
+    expect(fake.requestCount()).toBe(30 - skipped);
+    const day = windowOf("day", Date.now());
+    expect(await tierd.counters!.budgets.spent({ key: `classify:asker:day:${day.id}`, limitPico: BUDGET_PICO, endsAtMs: day.endsAtMs })).toBe(spent);
+  });
+});

@@ -103,13 +103,13 @@ interface Scripted {
   server: RunningHttpServer;
   /** Errors to throw, in order, before answering normally. */
   failWith: ConnectError[];
-  seen: { method: string; authorization: string | null; timeoutMs: number | undefined }[];
+  seen: { method: string; authorization: string | null; timeoutMs: number | undefined; requestId?: string }[];
 }
 
 async function startScriptedRouter(): Promise<Scripted> {
   const scripted = { failWith: [] as ConnectError[], seen: [] as Scripted["seen"] };
-  const attempt = (method: string, ctx: HandlerContext) => {
-    scripted.seen.push({ method, authorization: ctx.requestHeader.get("authorization"), timeoutMs: ctx.timeoutMs() });
+  const attempt = (method: string, ctx: HandlerContext, requestId?: string) => {
+    scripted.seen.push({ method, authorization: ctx.requestHeader.get("authorization"), timeoutMs: ctx.timeoutMs(), ...(requestId ? { requestId } : {}) });
     const failure = scripted.failWith.shift();
     if (failure) throw failure;
   };
@@ -119,9 +119,9 @@ async function startScriptedRouter(): Promise<Scripted> {
         attempt("classify", ctx);
         return create(ClassifyResponseSchema, { requestId: "scripted" });
       },
-      route(_req, ctx) {
-        attempt("route", ctx);
-        return create(RouteResponseSchema, { content: "scripted answer" });
+      route(req, ctx) {
+        attempt("route", ctx, req.requestId);
+        return create(RouteResponseSchema, { content: "scripted answer", requestId: "scripted" });
       },
       async *streamCompletion(_req, ctx) {
         attempt("streamCompletion", ctx);
@@ -183,7 +183,16 @@ describe("createTierdClient: API key and retries", () => {
     expect(s.seen).toHaveLength(2);
   });
 
-  it("never retries Route or StreamCompletion on its own", async () => {
+  it("retries a Route that carries a request_id (the server replays it), with the same id", async () => {
+    fresh();
+    s.failWith.push(unavailable());
+    const res = await createTierdClient(options()).route({ messages: question, requestId: "order-42-summary" });
+    expect(res.requestId).toBe("scripted");
+    expect(s.seen.map((x) => x.method)).toEqual(["route", "route"]);
+    expect(s.seen.map((x) => x.requestId)).toEqual(["order-42-summary", "order-42-summary"]);
+  });
+
+  it("never retries Route without a request_id, or StreamCompletion, on its own", async () => {
     fresh();
     s.failWith.push(unavailable());
     const routeErr = await failureOf(createTierdClient(options()).route({ messages: question }));

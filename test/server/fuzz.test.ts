@@ -29,7 +29,7 @@ function prng(seed: number): () => number {
   };
 }
 
-const OK_ERRORS = new Set([Code.InvalidArgument, Code.Unauthenticated, Code.ResourceExhausted, Code.Unimplemented, Code.Unavailable, Code.Canceled, Code.DeadlineExceeded, Code.PermissionDenied, Code.NotFound]);
+const OK_ERRORS = new Set([Code.InvalidArgument, Code.Unauthenticated, Code.ResourceExhausted, Code.Unimplemented, Code.Unavailable, Code.Canceled, Code.DeadlineExceeded, Code.PermissionDenied, Code.NotFound, Code.AlreadyExists]);
 
 function envelope(payload: Uint8Array, flags = 0, claimedLength = payload.length): Buffer {
   const head = Buffer.alloc(5);

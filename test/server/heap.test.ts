@@ -18,7 +18,12 @@ describe("memory per request", () => {
   let t: TestTierd;
   beforeAll(async () => {
     t = await startTestTierd({
-      yaml: authConfigYaml("{{FAKE}}", [caller], { budgets: { big: { usd_per_day: 1000 } }, rate_limits: { roomy: { requests_per_minute: 10_000_000 } } }),
+      // Each request has its own request_id, so each answer is kept for its
+      // retries: a small bound makes the store fill during the warm-up, and
+      // the heap must then stay flat as it evicts.
+      yaml:
+        authConfigYaml("{{FAKE}}", [caller], { budgets: { big: { usd_per_day: 1000 } }, rate_limits: { roomy: { requests_per_minute: 10_000_000 } } }) +
+        "idempotency:\n  max_bytes: 524288\n",
       fake: { record: false },
     });
   });

@@ -1,9 +1,12 @@
 // Retries that cannot do harm. Only unary methods the proto declares free of
 // side effects or idempotent (Classify: `idempotency_level = NO_SIDE_EFFECTS`)
-// are retried, and only on codes that mean "try again later". Route would be
-// billed twice if its first attempt reached a model, and a stream may already
-// have delivered content, so those stay the caller's decision (see
-// isRetryable and retryAfterMs, and reuse the same request_id).
+// are retried, and Route when it carries a request_id the caller chose: the
+// server then answers a retry of a request that already succeeded with the
+// stored answer (RouteResponse.replayed) instead of billing it twice. Only
+// codes that mean "try again later" are retried. Without a request_id a
+// retried Route would be billed twice, and a stream may already have
+// delivered content, so those stay the caller's decision (see isRetryable
+// and retryAfterMs, and resend with the same request_id).
 //
 // The call's deadline covers every attempt: a retry is only made when its
 // wait ends before the deadline, and each attempt tells the server how much
@@ -56,7 +59,7 @@ export function retryInterceptor(options: RetryOptions): Interceptor {
     throw new TypeError("@tierd/client: retry backoffs must satisfy 0 <= initialBackoffMs <= maxBackoffMs");
   }
   return (next) => async (req) => {
-    if (req.stream || maxAttempts === 1 || !isSafeToRepeat(req.method.idempotency)) return next(req);
+    if (req.stream || maxAttempts === 1 || !(isSafeToRepeat(req.method.idempotency) || hasRequestId(req.method.name, req.message))) return next(req);
     const deadline = deadlineOf(req.header);
     for (let attempt = 1; ; attempt++) {
       try {
@@ -72,6 +75,13 @@ export function retryInterceptor(options: RetryOptions): Interceptor {
       }
     }
   };
+}
+
+/** A Route with a caller-chosen request_id is idempotent on the server (see RouteRequest.request_id). */
+function hasRequestId(method: string, message: unknown): boolean {
+  if (method !== "Route" || message === null || typeof message !== "object") return false;
+  const id = (message as { requestId?: unknown }).requestId;
+  return typeof id === "string" && id !== "";
 }
 
 function isSafeToRepeat(level: MethodOptions_IdempotencyLevel): boolean {

@@ -273,7 +273,7 @@ class RouteRequest(_message.Message):
     def __init__(self, messages: _Optional[_Iterable[_Union[ChatMessage, _Mapping]]] = ..., endpoint: _Optional[str] = ..., caller: _Optional[_Union[Caller, _Mapping]] = ..., tier_override: _Optional[_Union[Tier, str]] = ..., params: _Optional[_Union[GenerationParams, _Mapping]] = ..., cache_bypass: bool = ..., request_id: _Optional[str] = ...) -> None: ...
 
 class RouteResponse(_message.Message):
-    __slots__ = ["attempts", "cache_hit", "content", "cost_pico_usd", "cost_usd", "decision", "deployment", "finish_reason", "latency_ms", "model", "request_id", "tier", "tool_calls", "usage"]
+    __slots__ = ["attempts", "cache_hit", "content", "cost_pico_usd", "cost_usd", "decision", "deployment", "finish_reason", "latency_ms", "model", "replayed", "request_id", "tier", "tool_calls", "usage"]
     ATTEMPTS_FIELD_NUMBER: _ClassVar[int]
     CACHE_HIT_FIELD_NUMBER: _ClassVar[int]
     CONTENT_FIELD_NUMBER: _ClassVar[int]
@@ -284,6 +284,7 @@ class RouteResponse(_message.Message):
     FINISH_REASON_FIELD_NUMBER: _ClassVar[int]
     LATENCY_MS_FIELD_NUMBER: _ClassVar[int]
     MODEL_FIELD_NUMBER: _ClassVar[int]
+    REPLAYED_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     TIER_FIELD_NUMBER: _ClassVar[int]
     TOOL_CALLS_FIELD_NUMBER: _ClassVar[int]
@@ -298,11 +299,12 @@ class RouteResponse(_message.Message):
     finish_reason: FinishReason
     latency_ms: float
     model: str
+    replayed: bool
     request_id: str
     tier: Tier
     tool_calls: _containers.RepeatedCompositeFieldContainer[ToolCall]
     usage: Usage
-    def __init__(self, content: _Optional[str] = ..., finish_reason: _Optional[_Union[FinishReason, str]] = ..., decision: _Optional[_Union[Decision, _Mapping]] = ..., tier: _Optional[_Union[Tier, str]] = ..., deployment: _Optional[str] = ..., model: _Optional[str] = ..., attempts: _Optional[_Iterable[_Union[Attempt, _Mapping]]] = ..., usage: _Optional[_Union[Usage, _Mapping]] = ..., cost_usd: _Optional[float] = ..., cost_pico_usd: _Optional[int] = ..., cache_hit: bool = ..., latency_ms: _Optional[float] = ..., request_id: _Optional[str] = ..., tool_calls: _Optional[_Iterable[_Union[ToolCall, _Mapping]]] = ...) -> None: ...
+    def __init__(self, content: _Optional[str] = ..., finish_reason: _Optional[_Union[FinishReason, str]] = ..., decision: _Optional[_Union[Decision, _Mapping]] = ..., tier: _Optional[_Union[Tier, str]] = ..., deployment: _Optional[str] = ..., model: _Optional[str] = ..., attempts: _Optional[_Iterable[_Union[Attempt, _Mapping]]] = ..., usage: _Optional[_Union[Usage, _Mapping]] = ..., cost_usd: _Optional[float] = ..., cost_pico_usd: _Optional[int] = ..., cache_hit: bool = ..., latency_ms: _Optional[float] = ..., request_id: _Optional[str] = ..., tool_calls: _Optional[_Iterable[_Union[ToolCall, _Mapping]]] = ..., replayed: bool = ...) -> None: ...
 
 class ShadowDecision(_message.Message):
     __slots__ = ["confidence", "decided_by", "reason", "score", "tier"]
@@ -365,7 +367,7 @@ class StreamFailure(_message.Message):
     def __init__(self, delivered_deltas: _Optional[int] = ..., delivered_chars: _Optional[int] = ..., delivered_tokens: _Optional[int] = ..., usage: _Optional[_Union[Usage, _Mapping]] = ..., cost_pico_usd: _Optional[int] = ..., request_id: _Optional[str] = ...) -> None: ...
 
 class StreamSummary(_message.Message):
-    __slots__ = ["attempts", "cache_hit", "cost_pico_usd", "cost_usd", "deployment", "finish_reason", "latency_ms", "model", "request_id", "tier", "time_to_first_token_ms", "tool_calls", "usage"]
+    __slots__ = ["attempts", "cache_hit", "cost_pico_usd", "cost_usd", "deployment", "finish_reason", "latency_ms", "model", "replayed", "request_id", "tier", "time_to_first_token_ms", "tool_calls", "usage"]
     ATTEMPTS_FIELD_NUMBER: _ClassVar[int]
     CACHE_HIT_FIELD_NUMBER: _ClassVar[int]
     COST_PICO_USD_FIELD_NUMBER: _ClassVar[int]
@@ -374,6 +376,7 @@ class StreamSummary(_message.Message):
     FINISH_REASON_FIELD_NUMBER: _ClassVar[int]
     LATENCY_MS_FIELD_NUMBER: _ClassVar[int]
     MODEL_FIELD_NUMBER: _ClassVar[int]
+    REPLAYED_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     TIER_FIELD_NUMBER: _ClassVar[int]
     TIME_TO_FIRST_TOKEN_MS_FIELD_NUMBER: _ClassVar[int]
@@ -387,12 +390,13 @@ class StreamSummary(_message.Message):
     finish_reason: FinishReason
     latency_ms: float
     model: str
+    replayed: bool
     request_id: str
     tier: Tier
     time_to_first_token_ms: float
     tool_calls: _containers.RepeatedCompositeFieldContainer[ToolCall]
     usage: Usage
-    def __init__(self, finish_reason: _Optional[_Union[FinishReason, str]] = ..., tier: _Optional[_Union[Tier, str]] = ..., deployment: _Optional[str] = ..., model: _Optional[str] = ..., attempts: _Optional[_Iterable[_Union[Attempt, _Mapping]]] = ..., usage: _Optional[_Union[Usage, _Mapping]] = ..., cost_usd: _Optional[float] = ..., cost_pico_usd: _Optional[int] = ..., cache_hit: bool = ..., latency_ms: _Optional[float] = ..., time_to_first_token_ms: _Optional[float] = ..., request_id: _Optional[str] = ..., tool_calls: _Optional[_Iterable[_Union[ToolCall, _Mapping]]] = ...) -> None: ...
+    def __init__(self, finish_reason: _Optional[_Union[FinishReason, str]] = ..., tier: _Optional[_Union[Tier, str]] = ..., deployment: _Optional[str] = ..., model: _Optional[str] = ..., attempts: _Optional[_Iterable[_Union[Attempt, _Mapping]]] = ..., usage: _Optional[_Union[Usage, _Mapping]] = ..., cost_usd: _Optional[float] = ..., cost_pico_usd: _Optional[int] = ..., cache_hit: bool = ..., latency_ms: _Optional[float] = ..., time_to_first_token_ms: _Optional[float] = ..., request_id: _Optional[str] = ..., tool_calls: _Optional[_Iterable[_Union[ToolCall, _Mapping]]] = ..., replayed: bool = ...) -> None: ...
 
 class Tool(_message.Message):
     __slots__ = ["description", "name", "parameters", "strict"]
