@@ -11,23 +11,24 @@ import type { Interceptor } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { HealthCheckResponse_ServingStatus } from "../gen/grpc/health/v1/health_pb.js";
 import { startCache, type RunningCache } from "./cache/index.js";
-import { authProblemsAt, isLoopbackHost, createAuthenticator, createBudgets, type Authenticator, createCallerGate, createInputLimits, createRateLimits, openCounters, type Counters } from "./callers/index.js";
+import { authProblemsAt, isLoopbackHost, type Authenticator, openCounters, type Counters } from "./callers/index.js";
+import { restartOnlyChanges, withRestartOnlyOf } from "./config/reload-plan.js";
 import { ConfigError, DEFAULT_DATABASE_URL, DEMO_DATABASE_URL, EMBEDDED_CONFIG_NAME, loadConfig, parseConfig, type Config } from "./config/index.js";
 import { serverStopping } from "./core/errors.js";
 import { createLogger, type Logger } from "./core/log.js";
 import { createResourceStack, type ResourceStack } from "./core/resource-stack.js";
-import { Tier } from "./core/types.js";
 import { dashboardRoutes } from "./dashboard/index.js";
 import { startFakeUpstream, type FakeUpstream } from "./demo/fake-upstream.js";
-import { createConfiguredDecider, type ReloadResult } from "./policy/index.js";
-import { createProvider, type Provider } from "./provider/index.js";
+import { buildGeneration, createLiveGeneration, type LiveGeneration, type SharedParts } from "./generation.js";
+import type { ReloadResult } from "./policy/index.js";
+import type { Provider } from "./provider/index.js";
+import { createPriceTable, type PriceTable } from "./pricing/index.js";
 import {
   combineObservers,
   createAccessLog,
   createIdempotency,
   createMemoryIdempotencyStore,
   createRedisIdempotencyStore,
-  createRouter,
   newRequestId,
   type Idempotency,
   type IdempotencyStore,
@@ -47,6 +48,13 @@ import { clampTimeoutHeaders } from "./server/timeout-headers.js";
 import { unimplementedFallback } from "./server/unimplemented.js";
 import { PROMETHEUS_CONTENT_TYPE, startTelemetry, type RunningTelemetry, type TelemetryProviders } from "./telemetry/index.js";
 import { startUsageLedger, type RunningLedger } from "./usage/index.js";
+
+/** What a configuration reload applied. */
+export interface ConfigReload {
+  source: string;
+  /** Changed settings that wait for a restart (dotted paths), sorted. */
+  restartRequired: string[];
+}
 
 export interface StartOptions {
   /** A parsed configuration; wins over `configPath`. */
@@ -91,6 +99,18 @@ export interface Tierd {
    */
   reloadClassifier(): ReloadResult;
   /**
+   * Reads the configuration again (the file as it is now) and serves the
+   * next request on it: deployments, tiers, prices, rules, classifier,
+   * keys, budgets, rate limits and input limits. A request already running
+   * finishes on the previous configuration. Settings that need a restart
+   * (server, log, usage, cache, counters, idempotency, telemetry,
+   * auth.enabled) keep their running values and are named in
+   * `restartRequired`. Throws ConfigError naming the fields (and the
+   * running configuration keeps serving) when the file is bad. SIGHUP and
+   * AdminService.ReloadConfig call this.
+   */
+  reloadConfig(): ConfigReload;
+  /**
    * Reads server.tls's files again for new connections (SIGHUP). False when
    * TLS is off; throws ConfigError (and the old certificate stays) when a
    * file cannot be read or does not parse.
@@ -112,7 +132,7 @@ export async function startTierd(options: StartOptions = {}): Promise<Tierd> {
 
 async function assemble(options: StartOptions, resources: ResourceStack): Promise<Tierd> {
   const env = options.env ?? process.env;
-  const { config, source, demoUpstream } = await configOf(options, env, resources);
+  const { config, read: readConfig, source, demoUpstream } = await configOf(options, env, resources);
   const host = options.host ?? config.server.host;
   const authProblems = authProblemsAt(config.auth, host);
   if (authProblems.length > 0) throw new ConfigError(source, authProblems);
@@ -128,80 +148,91 @@ async function assemble(options: StartOptions, resources: ResourceStack): Promis
   const telemetry = startTelemetry({ env, log, config, ...(options.telemetry === undefined ? {} : { providers: options.telemetry }) });
   if (telemetry !== undefined) resources.push("telemetry", () => telemetry.shutdown());
 
-  const provider = createProvider({ config, configSource: source, log });
-  resources.push("provider", () => provider.close());
-  telemetry?.observeBreakers(Object.keys(config.deployments), provider.cooldown);
-  const cache = await startCache({ config, prices: provider.prices, log });
+  // Prices follow the generation serving now (a reload may change them);
+  // the cache and the ledger read them through this.
+  const initialPrices = createPriceTable(config, source);
+  let live: LiveGeneration | undefined;
+  const prices: PriceTable = {
+    priceOf: (model) => (live?.current.provider.prices ?? initialPrices).priceOf(model),
+    has: (model) => (live?.current.provider.prices ?? initialPrices).has(model),
+  };
+  const cache = await startCache({ config, prices, log });
   resources.push("cache", () => cache.close());
-  const usage = await ledgerOf(config, provider, log, source);
+  const usage = await ledgerOf(config, prices, log, source);
   if (usage !== undefined) resources.push("usage ledger", (graceMs) => usage.close(graceMs));
   const counters = await countersOf(config, source);
   if (counters !== undefined) {
     resources.push("counters", () => counters.close());
     log.info("budget and rate-limit counters", { store: counters.location });
   }
-  const budgets = counters === undefined ? undefined : createBudgets({ config, prices: provider.prices, store: counters.budgets, log });
-  const gate =
-    counters === undefined || budgets === undefined
-      ? undefined
-      : createCallerGate({ rateLimits: createRateLimits({ config, store: counters.rateLimits, log }), budgets });
-  // Callers and their budgets come from the config's keys: a bounded set of series.
-  if (budgets !== undefined) telemetry?.observeBudgets(() => budgets.standing(config.auth.keys));
-  if (budgets !== undefined && usage !== undefined && counters !== undefined) {
-    // Memory counters start at zero and Redis may come back empty: what the
-    // ledger says was spent this day and month counts again, before the
-    // first request (and after every Redis reconnect).
-    const restore = () =>
-      budgets.restore(config.auth.keys, (since) => usage.store.spendSince(since)).catch((err: unknown) => {
-        log.warn("budget counters could not be restored from the ledger; they count from what they hold", { error: err instanceof Error ? err.message : String(err) });
-        return 0;
-      });
-    await restore();
-    counters.onReconnect(() => void restore());
-  }
-
-  const decider = createConfiguredDecider({
-    config,
-    // The LLM classifier's call is the caller's spend: reserved against its
-    // budgets before it is made (refused, it is not made and the local
-    // decision stands), settled to what it cost.
-    complete: (req, ctx) => {
-      const spend = ctx.principal === undefined ? undefined : budgets?.spendGuard(ctx.principal, req);
-      return provider.complete(Tier.NANO, req, ctx, { withinTier: true, ...(spend === undefined ? {} : { spend }) });
-    },
-    configSource: source,
-    ...(cache.decisions === undefined ? {} : { cache: cache.decisions }),
-  });
-  const reloadClassifier = () => {
-    const result = decider.reload();
-    log.info("classifier reloaded", { model: result.model, trained_at: result.modelInfo.trainedAt ?? "", remembered: result.modelInfo.remembered ?? 0, ...(result.examples ? { examples: result.examples } : {}) });
-    return result;
-  };
-
   const idempotency = await idempotencyOf(config, log);
   if (idempotency !== undefined) resources.push("idempotency", () => idempotency.close());
 
-  const router = createRouter({
-    decider,
-    provider,
+  const shared: SharedParts = {
+    log,
+    source,
     ...observerOf(config, log, usage, telemetry, cache),
     ...(cache.responses === undefined ? {} : { responseCache: cache.responses }),
-    ...(gate === undefined ? {} : { gate }),
+    ...(cache.decisions === undefined ? {} : { decisionCache: cache.decisions }),
+    ...(counters === undefined ? {} : { counters }),
     ...(idempotency === undefined ? {} : { idempotency }),
-  });
+  };
+  const current = createLiveGeneration(buildGeneration(config, shared));
+  live = current;
+  resources.push("provider", () => current.close());
+  telemetry?.observeBreakers(() => Object.keys(current.current.config.deployments), { isClosed: (d) => current.current.provider.cooldown.isClosed(d), openForMs: (d) => current.current.provider.cooldown.openForMs(d) });
+  // Callers and their budgets come from the config's keys: a bounded set of series.
+  if (counters !== undefined) telemetry?.observeBudgets(() => current.current.budgets?.standing(current.current.config.auth.keys) ?? Promise.resolve([]));
+  if (usage !== undefined && counters !== undefined) {
+    // Memory counters start at zero and Redis may come back empty: what the
+    // ledger says was spent this day and month counts again, before the
+    // first request (and after every Redis reconnect).
+    const restore = async () => {
+      const { budgets, config: now } = current.current;
+      if (budgets === undefined) return 0;
+      return budgets.restore(now.auth.keys, (since) => usage.store.spendSince(since)).catch((err: unknown) => {
+        log.warn("budget counters could not be restored from the ledger; they count from what they hold", { error: err instanceof Error ? err.message : String(err) });
+        return 0;
+      });
+    };
+    await restore();
+    counters.onReconnect(() => void restore());
+  }
+  const reloadClassifier = () => {
+    const result = current.current.decider.reload();
+    log.info("classifier reloaded", { model: result.model, trained_at: result.modelInfo.trainedAt ?? "", remembered: result.modelInfo.remembered ?? 0, ...(result.examples ? { examples: result.examples } : {}) });
+    return result;
+  };
+  const reloadConfig = (): ConfigReload => {
+    // Parse and build first: a bad file throws here, naming its fields,
+    // and the running generation keeps serving untouched.
+    const next = readConfig();
+    const authProblems = authProblemsAt(next.auth, host);
+    if (authProblems.length > 0) throw new ConfigError(source, authProblems);
+    const running = current.current.config;
+    const restartRequired = restartOnlyChanges(running, next);
+    current.swap(buildGeneration(withRestartOnlyOf(running, next), shared));
+    log.info("configuration reloaded: the next request runs on it; requests already running finish on the previous one", { source });
+    if (restartRequired.length > 0) {
+      log.warn("configuration reloaded, but these settings take effect only after a restart", { fields: restartRequired.join(", ") });
+    }
+    usage?.retune(current.current.config);
+    return { source, restartRequired };
+  };
+  const router = current.router;
+  const authenticator = current.authenticator;
+  const limits = current.limits;
   const health = createHealthState(SERVED_SERVICES);
   const shutdown = new AbortController();
   // Every in-flight call's handler context listens on this signal; the
   // default limit of 10 listeners would warn under any real concurrency.
   setMaxListeners(0, shutdown.signal);
   // One of each for the RPCs and the OpenAI-style API: the same keys and limits.
-  const authenticator = config.auth.enabled ? createAuthenticator({ auth: config.auth }) : undefined;
-  const limits = createInputLimits({ limits: config.limits });
   const handler = connectNodeAdapter({
     routes: tierdRoutes({
       router,
       routerOptions: { newRequestId, limits },
-      admin: { store: usage?.store, ledger: usage?.ledger, maxFrontierShare: config.usage.max_frontier_share, reloadClassifier },
+      admin: { store: usage?.store, ledger: usage?.ledger, maxFrontierShare: config.usage.max_frontier_share, reloadClassifier, reloadConfig },
       health,
     }),
     interceptors: interceptorsOf(authenticator, log, telemetry),
@@ -231,7 +262,17 @@ async function assemble(options: StartOptions, resources: ResourceStack): Promis
       limits,
       maxRequestBytes: config.server.max_request_bytes,
       shutdownSignal: shutdown.signal,
-      deploymentsByTier: deploymentsByTierOf(config),
+      deploymentsByTier: {
+        get nano() {
+          return deploymentsByTierOf(current.current.config).nano;
+        },
+        get mid() {
+          return deploymentsByTierOf(current.current.config).mid;
+        },
+        get frontier() {
+          return deploymentsByTierOf(current.current.config).frontier;
+        },
+      },
       log,
       ...(authenticator === undefined ? {} : { authenticator }),
     }),
@@ -268,15 +309,20 @@ async function assemble(options: StartOptions, resources: ResourceStack): Promis
   return {
     url: server.url,
     port: server.port,
-    config,
+    get config() {
+      return current.current.config;
+    },
     router,
-    provider,
+    get provider() {
+      return current.current.provider;
+    },
     health,
     demoUpstream,
     usage,
     cache,
     counters,
     reloadClassifier,
+    reloadConfig,
     reloadTls() {
       const files = tlsFiles();
       if (files === undefined) return false;
@@ -322,23 +368,24 @@ async function configOf(options: StartOptions, env: Readonly<Record<string, stri
     resources.push("demo upstream", () => demo.close());
     configEnv = { ...env, TIERD_BASE_URL: demo.url };
   }
-  let config: Config =
-    options.config ??
-    (options.configText !== undefined
-      ? parseConfig(options.configText, options.configSource ?? "<config text>", configEnv)
-      : loadConfig({ ...(options.configPath === undefined ? {} : { path: options.configPath }), env: configEnv }));
-  // Simulated spend goes to a ledger of its own, never into the real one.
-  if (demoUpstream !== undefined && config.usage.database_url === DEFAULT_DATABASE_URL) {
-    config = { ...config, usage: { ...config.usage, database_url: DEMO_DATABASE_URL } };
-  }
+  /** Reads the configuration (again, for a reload: the file as it is now). */
+  const read = (): Config => {
+    const config =
+      options.config ??
+      (options.configText !== undefined
+        ? parseConfig(options.configText, options.configSource ?? "<config text>", configEnv)
+        : loadConfig({ ...(options.configPath === undefined ? {} : { path: options.configPath }), env: configEnv }));
+    // Simulated spend goes to a ledger of its own, never into the real one.
+    return demoUpstream !== undefined && config.usage.database_url === DEFAULT_DATABASE_URL ? { ...config, usage: { ...config.usage, database_url: DEMO_DATABASE_URL } } : config;
+  };
   const source = options.configPath ?? options.configSource ?? EMBEDDED_CONFIG_NAME;
-  return { config, source, demoUpstream };
+  return { config: read(), read, source, demoUpstream };
 }
 
-async function ledgerOf(config: Config, provider: Provider, log: Logger, source: string): Promise<RunningLedger | undefined> {
+async function ledgerOf(config: Config, prices: PriceTable, log: Logger, source: string): Promise<RunningLedger | undefined> {
   if (!config.usage.enabled) return undefined;
   try {
-    return await startUsageLedger({ config, prices: provider.prices, log });
+    return await startUsageLedger({ config, prices, log });
   } catch (err) {
     throw new ConfigError(source, [
       { path: "usage.database_url", message: `cannot open the usage ledger (${reasonOf(err)}); fix the URL or set usage.enabled: false` },

@@ -103,13 +103,14 @@ async function serve(args: string[]): Promise<number> {
     };
     process.on("SIGTERM", stop);
     process.on("SIGINT", stop);
-    // SIGHUP reloads the classifier's files (a retrained model, a new
-    // few-shot file); a bad file is logged and the old one keeps serving.
+    // SIGHUP reloads the configuration file and, with it, the classifier's
+    // files (a retrained model, a new few-shot file); a bad file is logged
+    // with its fields and the running configuration keeps serving.
     process.on("SIGHUP", () => {
       try {
-        app.reloadClassifier();
+        app.reloadConfig();
       } catch (err) {
-        process.stderr.write(`tierd: SIGHUP: classifier not reloaded, the previous model keeps serving: ${err instanceof Error ? err.message : String(err)}\n`);
+        process.stderr.write(`tierd: SIGHUP: configuration not reloaded, the running one keeps serving: ${err instanceof Error ? err.message : String(err)}\n`);
       }
       try {
         app.reloadTls();

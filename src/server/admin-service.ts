@@ -17,7 +17,15 @@ export interface ClassifierReload {
   exampleCount?: number;
 }
 
+/** What a configuration reload reports (app.ts's ConfigReload). */
+export interface ConfigReloadResult {
+  source: string;
+  restartRequired: string[];
+}
+
 export interface AdminServiceDeps {
+  /** Reloads the configuration (ReloadConfig); absent: the RPC is FAILED_PRECONDITION. */
+  reloadConfig?: () => ConfigReloadResult;
   /** Reloads the classifier's files (ReloadClassifier); absent: the RPC is FAILED_PRECONDITION. */
   reloadClassifier?: () => ClassifierReload;
   /** Undefined when the ledger is off (usage.enabled: false). */
@@ -102,6 +110,16 @@ export function adminServiceImpl(deps: AdminServiceDeps): ServiceImpl<typeof Adm
         examples: result.examples ?? "",
         exampleCount: result.exampleCount ?? 0,
       };
+    },
+
+    reloadConfig() {
+      if (deps.reloadConfig === undefined) throw new TierdError("failed_precondition", "this server cannot reload its configuration");
+      try {
+        return deps.reloadConfig();
+      } catch (err) {
+        // A bad file is the operator's to fix; the running configuration keeps serving.
+        throw new TierdError("failed_precondition", `configuration not reloaded, the running one keeps serving: ${err instanceof Error ? err.message : String(err)}`);
+      }
     },
 
     async *exportLabels(req) {

@@ -42,7 +42,8 @@ export interface RunningTelemetry {
   /** Reports response-cache hits, misses, backend errors (Redis down) and memory use. */
   observeCache(stats: () => { hits: number; misses: number; backend: { errors: number; bytes?: number } }): void;
   /** Reports each deployment's breaker state (closed, open, half_open). */
-  observeBreakers(deployments: readonly string[], breakers: BreakerView): void;
+  /** `deployments` is asked at each collection: a config reload may change them. */
+  observeBreakers(deployments: () => readonly string[], breakers: BreakerView): void;
   /** Reports what each caller's budgets have left in their current windows. */
   observeBudgets(read: () => Promise<readonly BudgetStanding[]>): void;
   shutdown(): Promise<void>;
@@ -109,7 +110,7 @@ export function startTelemetry(options: StartTelemetryOptions): RunningTelemetry
       meter
         .createObservableGauge(sc.METRIC_TIERD_BREAKER, { description: "Circuit breaker of each deployment: 1 for the state it is in (closed, open, half_open), 0 for the others.", unit: "1" })
         .addCallback((r) => {
-          for (const deployment of deployments) {
+          for (const deployment of deployments()) {
             const state = breakers.isClosed(deployment) ? "closed" : breakers.openForMs(deployment) > 0 ? "open" : "half_open";
             for (const s of BREAKER_STATES) r.observe(s === state ? 1 : 0, { [sc.ATTR_TIERD_DEPLOYMENT]: deployment, [sc.ATTR_TIERD_BREAKER_STATE]: s });
           }

@@ -15,7 +15,12 @@ export interface UsageRecorderOptions {
   config: Pick<Config, "tiers" | "deployments" | "usage">;
 }
 
-export function createUsageRecorder(options: UsageRecorderOptions): RouteObserver {
+export interface UsageRecorder extends RouteObserver {
+  /** After a config reload: the counterfactual costs price the new tiers' models. */
+  retune(config: Pick<Config, "tiers" | "deployments">): void;
+}
+
+export function createUsageRecorder(options: UsageRecorderOptions): UsageRecorder {
   const context: RecordContext = {
     prices: options.prices,
     modelOfTier: counterfactualModels(options.config),
@@ -24,6 +29,9 @@ export function createUsageRecorder(options: UsageRecorderOptions): RouteObserve
   return {
     begin() {
       return { end: (outcome) => options.ledger.record(usageRecordOf(outcome, context)) };
+    },
+    retune(config) {
+      context.modelOfTier = counterfactualModels(config);
     },
   };
 }

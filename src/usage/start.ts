@@ -13,6 +13,8 @@ export interface RunningLedger {
   store: LedgerStore;
   ledger: UsageLedger;
   observer: RouteObserver;
+  /** After a config reload: counterfactual costs follow the new tiers. */
+  retune(config: Pick<Config, "tiers" | "deployments">): void;
   /** Writes what is queued (retrying for up to `timeoutMs`) and closes the database. */
   close(timeoutMs: number): Promise<void>;
 }
@@ -35,10 +37,12 @@ export async function startUsageLedger(options: StartUsageLedgerOptions): Promis
     log: options.log,
   });
   options.log.info("usage ledger open", { location: store.location, store_prompts: usage.store_prompts });
+  const recorder = createUsageRecorder({ ledger, prices: options.prices, config: options.config });
   return {
     store,
     ledger,
-    observer: createUsageRecorder({ ledger, prices: options.prices, config: options.config }),
+    observer: recorder,
+    retune: (config) => recorder.retune(config),
     async close(timeoutMs) {
       await ledger.close(timeoutMs);
       const { written, dropped } = ledger.stats();

@@ -140,8 +140,9 @@ describe("SIGHUP", () => {
       writeFileSync(modelPath, "garbage");
       p.child.kill("SIGHUP");
       const logged = Date.now() + 10_000;
-      while (!p.stderr().includes("classifier not reloaded") && Date.now() < logged) await new Promise((resolve) => setTimeout(resolve, 50));
-      expect(p.stderr()).toContain("SIGHUP: classifier not reloaded, the previous model keeps serving");
+      while (!p.stderr().includes("configuration not reloaded") && Date.now() < logged) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(p.stderr()).toContain("SIGHUP: configuration not reloaded, the running one keeps serving");
+      expect(p.stderr()).toMatch(/classifier\.model/);
       expect(await tierNow()).toBe(Tier.FRONTIER);
     } finally {
       p.child.kill("SIGTERM");

@@ -112,6 +112,18 @@ class ReloadClassifierResponse(_message.Message):
     remembered_prompts: int
     def __init__(self, model: _Optional[str] = ..., model_trained_at: _Optional[str] = ..., remembered_prompts: _Optional[int] = ..., examples: _Optional[str] = ..., example_count: _Optional[int] = ...) -> None: ...
 
+class ReloadConfigRequest(_message.Message):
+    __slots__ = []
+    def __init__(self) -> None: ...
+
+class ReloadConfigResponse(_message.Message):
+    __slots__ = ["restart_required", "source"]
+    RESTART_REQUIRED_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    restart_required: _containers.RepeatedScalarFieldContainer[str]
+    source: str
+    def __init__(self, source: _Optional[str] = ..., restart_required: _Optional[_Iterable[str]] = ...) -> None: ...
+
 class ReportWarning(_message.Message):
     __slots__ = ["endpoint", "kind", "message"]
     ENDPOINT_FIELD_NUMBER: _ClassVar[int]

@@ -35,6 +35,11 @@ class AdminServiceStub(object):
                 request_serializer=tierd_dot_v1_dot_admin__pb2.ReloadClassifierRequest.SerializeToString,
                 response_deserializer=tierd_dot_v1_dot_admin__pb2.ReloadClassifierResponse.FromString,
                 )
+        self.ReloadConfig = channel.unary_unary(
+                '/tierd.v1.AdminService/ReloadConfig',
+                request_serializer=tierd_dot_v1_dot_admin__pb2.ReloadConfigRequest.SerializeToString,
+                response_deserializer=tierd_dot_v1_dot_admin__pb2.ReloadConfigResponse.FromString,
+                )
 
 
 class AdminServiceServicer(object):
@@ -82,6 +87,21 @@ class AdminServiceServicer(object):
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ReloadConfig(self, request, context):
+        """ReloadConfig reads the server's configuration file again (and with it
+        the classifier's files) and serves the next request on it: deployments,
+        tiers, prices, fallbacks, retries, rules, classifier, API keys, budgets,
+        rate limits and input limits. Requests already running finish on the
+        previous configuration. Settings that need a restart (server, log,
+        usage, cache, counters, idempotency, telemetry, auth.enabled) keep
+        their running values and are listed in the response. A file that does
+        not parse or validate fails with FAILED_PRECONDITION naming its fields,
+        and the running configuration keeps serving. SIGHUP does the same.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_AdminServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -104,6 +124,11 @@ def add_AdminServiceServicer_to_server(servicer, server):
                     servicer.ReloadClassifier,
                     request_deserializer=tierd_dot_v1_dot_admin__pb2.ReloadClassifierRequest.FromString,
                     response_serializer=tierd_dot_v1_dot_admin__pb2.ReloadClassifierResponse.SerializeToString,
+            ),
+            'ReloadConfig': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReloadConfig,
+                    request_deserializer=tierd_dot_v1_dot_admin__pb2.ReloadConfigRequest.FromString,
+                    response_serializer=tierd_dot_v1_dot_admin__pb2.ReloadConfigResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -181,5 +206,22 @@ class AdminService(object):
         return grpc.experimental.unary_unary(request, target, '/tierd.v1.AdminService/ReloadClassifier',
             tierd_dot_v1_dot_admin__pb2.ReloadClassifierRequest.SerializeToString,
             tierd_dot_v1_dot_admin__pb2.ReloadClassifierResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def ReloadConfig(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/tierd.v1.AdminService/ReloadConfig',
+            tierd_dot_v1_dot_admin__pb2.ReloadConfigRequest.SerializeToString,
+            tierd_dot_v1_dot_admin__pb2.ReloadConfigResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
