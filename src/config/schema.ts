@@ -306,6 +306,12 @@ export const usageSchema = z.strictObject({
   /** Records held in memory at most (while the database is slow or down). */
   queue_limit: positiveInt.default(50_000),
   /**
+   * Where records the database did not take before shutdown are written
+   * (a file per database), to be written to it at the next start. Empty:
+   * they are dropped (counted and logged). Not used with sqlite::memory:.
+   */
+  spool_dir: z.string().default(".tierd"),
+  /**
    * What a full queue does to a new record. drop: the request is served and
    * the record is counted, logged and reported as dropped. wait: the request
    * waits for room (the ledger becomes a hard dependency of serving).

@@ -7,7 +7,8 @@
 import { Redis } from "ioredis";
 import type { Logger } from "../core/log.js";
 import { redisLocation } from "../cache/index.js";
-import { bigintReplacer, bigintReviver, type ClaimResult, type IdempotencyStore, type StoredAnswer } from "./idempotency.js";
+import { bigintReplacer, bigintReviver } from "../core/bigint-json.js";
+import type { ClaimResult, IdempotencyStore, StoredAnswer } from "./idempotency.js";
 
 export interface RedisIdempotencyOptions {
   url: string;

@@ -15,6 +15,7 @@
 // duplicate costs less than refusing traffic while Redis is away.
 import { createHash, randomUUID } from "node:crypto";
 import { LRUCache } from "lru-cache";
+import { bigintReplacer } from "../core/bigint-json.js";
 import { TierdError, abortReasonOf } from "../core/errors.js";
 import type { CallContext, Completion, CompletionRequest, Decision } from "../core/types.js";
 
@@ -149,25 +150,13 @@ export function idempotencyKey(caller: string, requestId: string): string {
  * except the id. The server's own conversion builds these objects in one
  * field order, so the JSON of equal requests is equal.
  */
+export { bigintReplacer, bigintReviver } from "../core/bigint-json.js";
+
 export function requestFingerprint(request: CompletionRequest): string {
   const { messages, endpoint, caller, tierOverride, params, cacheBypass } = request;
   return createHash("sha256")
     .update(JSON.stringify({ messages, endpoint, caller, tierOverride, params, cacheBypass }, bigintReplacer))
     .digest("hex");
-}
-
-// Answers carry bigint costs, which JSON has no type for.
-export function bigintReplacer(_key: string, value: unknown): unknown {
-  return typeof value === "bigint" ? { $bigint: value.toString() } : value;
-}
-
-export function bigintReviver(_key: string, value: unknown): unknown {
-  if (value !== null && typeof value === "object" && !Array.isArray(value)) {
-    const keys = Object.keys(value);
-    const raw = (value as { $bigint?: unknown }).$bigint;
-    if (keys.length === 1 && typeof raw === "string" && /^-?\d+$/.test(raw)) return BigInt(raw);
-  }
-  return value;
 }
 
 /** Rough bytes an answer holds in memory: its text twice (UTF-16) plus the decision and bookkeeping. */

@@ -8,6 +8,7 @@
 import { usageSchema } from "../config/index.js";
 import { silentLogger, type Logger } from "../core/log.js";
 import type { UsageRecord } from "./record.js";
+import type { LedgerSpool } from "./spool.js";
 import type { LedgerStore } from "./store.js";
 
 export interface UsageLedgerOptions {
@@ -31,6 +32,8 @@ export interface UsageLedgerOptions {
   retryMaxMs?: number;
   /** Drops are logged at most once per this interval (with the count). Default 10 s. */
   dropLogIntervalMs?: number;
+  /** Where close() puts what the database did not take in time, for the next start (spool.ts); absent: dropped. */
+  spool?: Pick<LedgerSpool, "append" | "path">;
 }
 
 export interface LedgerStats {
@@ -44,6 +47,8 @@ export interface LedgerStats {
   rejected: number;
   /** Writes that failed and were retried. */
   failedWrites: number;
+  /** Records written to the spool file at shutdown, for the next start. */
+  spooled: number;
 }
 
 export interface UsageLedger {
@@ -54,7 +59,7 @@ export interface UsageLedger {
   record(record: UsageRecord): void | Promise<void>;
   /** Writes everything queued now. Resolves when written, or rejects at the deadline. */
   flush(timeoutMs?: number): Promise<void>;
-  /** Stops taking records and writes the rest within `timeoutMs`; what is left then is dropped and logged. */
+  /** Stops taking records and writes the rest within `timeoutMs`; what is left then is spooled (or, without a spool, dropped) and logged. */
   close(timeoutMs?: number): Promise<void>;
   stats(): LedgerStats;
 }
@@ -94,7 +99,7 @@ export function createUsageLedger(options: UsageLedgerOptions): UsageLedger {
   const { store } = options;
   const queue: UsageRecord[] = [];
   const waiting: { record: UsageRecord; resolve: () => void }[] = [];
-  const stats = { written: 0, dropped: 0, rejected: 0, failedWrites: 0 };
+  const stats = { written: 0, dropped: 0, rejected: 0, failedWrites: 0, spooled: 0 };
   let timer: NodeJS.Timeout | undefined;
   let draining: Promise<void> | undefined;
   let drainScheduled = false;
@@ -263,12 +268,23 @@ export function createUsageLedger(options: UsageLedgerOptions): UsageLedger {
       if (closed) return;
       closed = true;
       await flushWithin(timeoutMs);
-      const left = queue.length + waiting.length;
-      if (left > 0) {
+      const left = [...queue, ...waiting.map((w) => w.record)];
+      if (left.length > 0) {
         queue.length = 0;
         for (const w of waiting.splice(0)) w.resolve();
-        lastDropLog = -Infinity;
-        noteDrop(left, "unwritten at shutdown (database unreachable)");
+        try {
+          if (options.spool === undefined) throw new Error("no spool configured (usage.spool_dir)");
+          options.spool.append(left);
+          stats.spooled += left.length;
+          o.log.warn("usage ledger: records the database did not take before shutdown are spooled to a file; the next start writes them", {
+            spooled: left.length,
+            spool: options.spool.path,
+            location: store.location,
+          });
+        } catch (err) {
+          lastDropLog = -Infinity;
+          noteDrop(left.length, `unwritten at shutdown (database unreachable; not spooled: ${err instanceof Error ? err.message : String(err)})`);
+        }
       }
     },
 

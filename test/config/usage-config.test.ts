@@ -20,6 +20,7 @@ describe("usage configuration", () => {
       flush_interval_ms: 1000,
       queue_limit: 50000,
       on_queue_full: "drop",
+      spool_dir: ".tierd",
       max_frontier_share: 0.3,
     });
   });
