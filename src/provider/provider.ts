@@ -19,7 +19,16 @@ import { orderDeployments } from "./deployment-order.js";
 import { fallbackChain, fallbackMapOf } from "./fallback-chain.js";
 import { NAME_OF_TIER } from "../core/tiers.js";
 import { createLatencyTracker, type LatencyTracker } from "./latency-tracker.js";
-import { costOf, createPriceTable, type PriceTable } from "../pricing/index.js";
+import { costOf, countAnswerTokens, createPriceTable, type PriceTable } from "../pricing/index.js";
+
+/**
+ * How far past max_output_tokens a stream may run before it is cut: tierd
+ * counts with its own tokenizer, which can differ from the model's by a few
+ * percent, so an answer that honours the limit is never cut.
+ */
+export function overrunLimit(maxOutputTokens: number): number {
+  return Math.ceil(maxOutputTokens * 1.1) + 8;
+}
 import type { SpendGuard } from "./spend-guard.js";
 import { MalformedResponseError, TruncatedStreamError, type UpstreamFailure } from "./upstream-error.js";
 import { createUpstreamLog } from "./upstream-log.js";
@@ -205,9 +214,27 @@ export function createProvider(options: ProviderOptions): ProviderWithCooldown {
     // Should the caller stop reading mid-stream, the budget keeps what was
     // delivered (estimated), never less than the ledger can bill.
     call.billIfAbandoned(() => deliveredCost(target, reader, request));
+    const cap = request.params.maxOutputTokens;
+    let delivered = 0;
+    /** Tokens of the text so far, counted from when it first outgrew the cap in characters, then piece by piece (linear). */
+    let counted: number | undefined;
+    let overran = false;
     try {
       for (let piece = first; piece !== undefined; piece = await reader.next()) {
+        // An upstream that streams past max_output_tokens (the budget
+        // reserved for that many) is cut: the piece that crosses the limit
+        // is not passed on, the upstream request is aborted, and the stream
+        // ends as LENGTH. Nothing is counted while the text is shorter than
+        // the cap in characters (a token is at least one character).
+        if (cap !== undefined && piece.kind === "delta" && reader.content.length > cap) {
+          counted = counted === undefined ? countAnswerTokens(reader.content, undefined) : counted + countAnswerTokens(piece.content, undefined);
+          if (counted > overrunLimit(cap)) {
+            overran = true;
+            break;
+          }
+        }
         reader.deltas++;
+        if (piece.kind === "delta") delivered += piece.content.length;
         yield piece;
       }
     } catch (err) {
@@ -217,6 +244,12 @@ export function createProvider(options: ProviderOptions): ProviderWithCooldown {
       signal.dispose(reader.ended);
     }
     const toolCalls = reader.toolCalls();
+    if (overran) {
+      // Billed for what the upstream produced (its usage never came: estimated), answered with what was delivered.
+      upstreamLog.overran(target.deployment.name, cap!);
+      const usage = usageOf(undefined, request, reader.content, toolCalls);
+      return answerOf({ ...completionOf(target, reader.content.slice(0, delivered), toolCalls, "length", usage, attempts) });
+    }
     return answerOf(completionOf(target, reader.content, toolCalls, reader.finish, usageOf(reader.usage, request, reader.content, toolCalls), attempts));
   }
 

@@ -16,6 +16,8 @@ export interface UpstreamLog {
   /** The cooldown is over and one probe request goes to the deployment. */
   breakerHalfOpen(deployment: string): void;
   breakerClosed(deployment: string): void;
+  /** A stream ran past the request's max_output_tokens and was cut. */
+  overran(deployment: string, maxOutputTokens: number): void;
 }
 
 export function createUpstreamLog(log: Logger, clock: MonotonicClock = monotonicNow, windowMs = UPSTREAM_LOG_WINDOW_MS): UpstreamLog {
@@ -67,6 +69,9 @@ export function createUpstreamLog(log: Logger, clock: MonotonicClock = monotonic
     },
     breakerClosed(deployment) {
       log.info("deployment breaker closed: the probe succeeded", { deployment });
+    },
+    overran(deployment, maxOutputTokens) {
+      log.warn("an upstream streamed past max_output_tokens; the stream was cut there and ended as LENGTH", { deployment, max_output_tokens: maxOutputTokens });
     },
   };
 }

@@ -41,7 +41,10 @@ function envelope(message: unknown): Buffer {
 describe("streaming backpressure", () => {
   let t: TestTierd;
   beforeAll(async () => {
-    t = await startTestTierd({ yaml: providerYaml() });
+    // A 64 MiB answer is a legitimate one here: the request allows that many
+    // tokens, so tierd's cut at max_output_tokens never fires.
+    const huge = { context_window: 200_000_000 };
+    t = await startTestTierd({ yaml: providerYaml({ deployments: { "nano-1": huge, "mid-1": huge, "frontier-1": huge } }) + "limits:\n  max_output_tokens: 100000000\n" });
   });
   afterAll(async () => {
     await t.close();
@@ -56,7 +59,7 @@ describe("streaming backpressure", () => {
         ":path": "/tierd.v1.RouterService/StreamCompletion",
         "content-type": "application/connect+json",
       });
-      req.end(envelope({ messages: [{ role: "ROLE_USER", content: "Write a very long story." }], tierOverride: "TIER_NANO" }));
+      req.end(envelope({ messages: [{ role: "ROLE_USER", content: "Write a very long story." }], tierOverride: "TIER_NANO", params: { maxOutputTokens: 100_000_000 } }));
       let received = 0;
       req.on("data", (chunk: Buffer) => (received += chunk.length));
       req.pause();
