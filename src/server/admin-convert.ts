@@ -1,6 +1,6 @@
 // Core usage report <-> AdminService messages.
 import type { MessageInitShape } from "@bufbuild/protobuf";
-import { timestampFromMs } from "@bufbuild/protobuf/wkt";
+import { durationFromMs, timestampFromMs } from "@bufbuild/protobuf/wkt";
 import {
   FeedbackVerdict as ProtoVerdict,
   ReportWarningKind,
@@ -111,5 +111,24 @@ export function usageReportToProto(r: UsageReport, droppedRecords: number): Mess
     })),
     maxFrontierShare: r.maxFrontierShare,
     droppedRecords: BigInt(droppedRecords),
+    buckets: r.series.map((b) => ({
+      startTime: timestampFromMs(b.startMs),
+      requests: BigInt(b.requests),
+      errors: BigInt(b.errors),
+      canceled: BigInt(b.canceled),
+      fallbacks: BigInt(b.fallbacks),
+      cacheHits: BigInt(b.cacheHits),
+      costPicoUsd: b.costPicoUsd,
+      actualPicoUsd: b.actualPicoUsd,
+      allMidPicoUsd: b.allMidPicoUsd,
+      allFrontierPicoUsd: b.allFrontierPicoUsd,
+      tiers: b.tiers.map((t) => ({ tier: tierOf(t.tier), requests: BigInt(t.requests), costPicoUsd: t.costPicoUsd, errors: BigInt(t.errors) })),
+      shadowRequests: BigInt(b.shadowRequests),
+      shadowActualPicoUsd: b.shadowActualPicoUsd,
+      shadowWouldCostPicoUsd: b.shadowWouldCostPicoUsd,
+      misroutesTooLow: BigInt(b.misroutesTooLow),
+      misroutesTooHigh: BigInt(b.misroutesTooHigh),
+    })),
+    bucketWidth: durationFromMs(r.bucketMs),
   };
 }

@@ -38,6 +38,8 @@ export interface AdminServiceDeps {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const MAX_TOP_ENDPOINTS = 100;
+const HOUR_MS = 3_600_000;
+const MAX_BUCKETS = 10_000;
 
 export function adminServiceImpl(deps: AdminServiceDeps): ServiceImpl<typeof AdminService> {
   const now = deps.now ?? Date.now;
@@ -55,6 +57,12 @@ export function adminServiceImpl(deps: AdminServiceDeps): ServiceImpl<typeof Adm
       const sinceMs = req.startTime === undefined ? untilMs - lookbackMs : timestampMs(req.startTime);
       if (!(sinceMs < untilMs)) throw invalidArgument("start_time", "must be before end_time");
       if (req.topEndpoints > MAX_TOP_ENDPOINTS) throw invalidArgument("top_endpoints", `must be at most ${MAX_TOP_ENDPOINTS}`);
+      let bucketMs: number | undefined;
+      if (req.bucketWidth !== undefined) {
+        bucketMs = durationMs(req.bucketWidth);
+        if (!(bucketMs > 0 && bucketMs % HOUR_MS === 0 && bucketMs <= 7 * DAY_MS)) throw invalidArgument("bucket_width", "must be a whole number of hours, at most 7 days");
+        if ((untilMs - sinceMs) / bucketMs > MAX_BUCKETS) throw invalidArgument("bucket_width", `the window would hold more than ${MAX_BUCKETS} buckets`);
+      }
       const maxFrontierShare = req.maxFrontierShare ?? deps.maxFrontierShare;
       if (!(maxFrontierShare >= 0 && maxFrontierShare <= 1)) throw invalidArgument("max_frontier_share", "must be in [0, 1]");
       // Include what this replica just served; a slow database only makes the report a little older.
@@ -64,6 +72,7 @@ export function adminServiceImpl(deps: AdminServiceDeps): ServiceImpl<typeof Adm
         ...filter,
         topEndpoints: req.topEndpoints === 0 ? 10 : req.topEndpoints,
         maxFrontierShare,
+        ...(bucketMs === undefined ? {} : { bucketMs }),
       });
       return { report: usageReportToProto(report, deps.ledger?.stats().dropped ?? 0) };
     },

@@ -1,7 +1,7 @@
 import { Code, ConnectError, createClient, type Client } from "@connectrpc/connect";
 import { createConnectTransport, createGrpcTransport } from "@connectrpc/connect-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AdminService, FeedbackVerdict, ReportWarningKind } from "../../gen/tierd/v1/admin_pb.js";
+import { AdminService, FeedbackVerdict, ReportWarningKind, type UsageBucket } from "../../gen/tierd/v1/admin_pb.js";
 import { Role, Tier } from "../../gen/tierd/v1/router_pb.js";
 import { baseConfigYaml, startTestTierd, type TestTierd } from "../helpers/tierd.js";
 
@@ -65,6 +65,25 @@ describe("AdminService over a real server", () => {
     expect(report?.warnings.map((w) => w.kind)).toContain(ReportWarningKind.FRONTIER_SHARE);
     const relaxed = await admin.getUsageReport({ endpoint: "/report", maxFrontierShare: 0.9 });
     expect(relaxed.report?.warnings.map((w) => w.kind)).not.toContain(ReportWarningKind.FRONTIER_SHARE);
+  });
+
+  it("carries the window's time buckets, which add up to its totals, at the width asked for", async () => {
+    const { report } = await admin.getUsageReport({ endpoint: "/report", lookback: { seconds: 6n * 3600n } });
+    expect(report!.bucketWidth).toMatchObject({ seconds: 3600n });
+    expect(report!.buckets.length).toBeGreaterThanOrEqual(6);
+    expect(report!.buckets.length).toBeLessThanOrEqual(7);
+    const sum = (f: (b: UsageBucket) => bigint) => report!.buckets.reduce((a, b) => a + f(b), 0n);
+    expect(sum((b) => b.requests)).toBe(report!.totals!.requests);
+    expect(sum((b) => b.costPicoUsd)).toBe(report!.totals!.costPicoUsd);
+    const frontier = report!.buckets.flatMap((b) => b.tiers.filter((x) => x.tier === Tier.FRONTIER)).reduce((a, x) => a + x.requests, 0n);
+    expect(frontier).toBe(3n);
+    const starts = report!.buckets.map((b) => Number(b.startTime!.seconds));
+    expect(starts.every((s, i) => i === 0 || s - starts[i - 1]! === 3600)).toBe(true);
+    const daily = await admin.getUsageReport({ endpoint: "/report", lookback: { seconds: 3n * 86400n }, bucketWidth: { seconds: 86400n } });
+    expect(daily.report!.bucketWidth).toMatchObject({ seconds: 86400n });
+    expect(daily.report!.buckets.reduce((a, b) => a + b.requests, 0n)).toBe(4n);
+    expect((await codeOf(admin.getUsageReport({ bucketWidth: { seconds: 90n } })))[1]).toBe("bucket_width: must be a whole number of hours, at most 7 days");
+    expect((await codeOf(admin.getUsageReport({ lookback: { seconds: 3650n * 86400n }, bucketWidth: { seconds: 3600n } })))[0]).toBe(Code.InvalidArgument);
   });
 
   it("answers the report in Connect JSON with int64 money as strings", async () => {

@@ -27,7 +27,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file tierd/v1/admin.proto.
  */
 export const file_tierd_v1_admin: GenFile = /*@__PURE__*/
-  fileDesc("ChR0aWVyZC92MS9hZG1pbi5wcm90bxIIdGllcmQudjEigwIKFUdldFVzYWdlUmVwb3J0UmVxdWVzdBIuCgpzdGFydF90aW1lGAEgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIsCghlbmRfdGltZRgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASKwoIbG9va2JhY2sYAyABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24SEAoIZW5kcG9pbnQYBCABKAkSFQoNdG9wX2VuZHBvaW50cxgFIAEoDRIfChJtYXhfZnJvbnRpZXJfc2hhcmUYBiABKAFIAIgBAUIVChNfbWF4X2Zyb250aWVyX3NoYXJlIj8KFkdldFVzYWdlUmVwb3J0UmVzcG9uc2USJQoGcmVwb3J0GAEgASgLMhUudGllcmQudjEuVXNhZ2VSZXBvcnQizAMKC1VzYWdlUmVwb3J0Ei4KCnN0YXJ0X3RpbWUYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiwKCGVuZF90aW1lGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIQCghlbmRwb2ludBgDIAEoCRIlCgZ0b3RhbHMYBCABKAsyFS50aWVyZC52MS5Vc2FnZVRvdGFscxIiCgV0aWVycxgFIAMoCzITLnRpZXJkLnYxLlRpZXJVc2FnZRIuCg10b3BfZW5kcG9pbnRzGAYgAygLMhcudGllcmQudjEuRW5kcG9pbnRVc2FnZRIiCgdzYXZpbmdzGAcgASgLMhEudGllcmQudjEuU2F2aW5ncxInCgpicmVha19ldmVuGAggAygLMhMudGllcmQudjEuQnJlYWtFdmVuEiUKBnNoYWRvdxgJIAEoCzIVLnRpZXJkLnYxLlNoYWRvd1VzYWdlEikKCHdhcm5pbmdzGAogAygLMhcudGllcmQudjEuUmVwb3J0V2FybmluZxIaChJtYXhfZnJvbnRpZXJfc2hhcmUYCyABKAESFwoPZHJvcHBlZF9yZWNvcmRzGAwgASgEIrMCCgtVc2FnZVRvdGFscxIQCghyZXF1ZXN0cxgBIAEoBBIZChFjbGFzc2lmeV9yZXF1ZXN0cxgCIAEoBBIOCgZlcnJvcnMYAyABKAQSEgoKZXJyb3JfcmF0ZRgEIAEoARIQCghjYW5jZWxlZBgFIAEoBBIVCg1jb3N0X3BpY29fdXNkGAYgASgDEhQKDGlucHV0X3Rva2VucxgHIAEoBBIVCg1vdXRwdXRfdG9rZW5zGAggASgEEhIKCmNhY2hlX2hpdHMYCSABKAQSEQoJZmFsbGJhY2tzGAogASgEEhYKDmNhY2hlX2hpdF9yYXRlGAsgASgBEhwKFGNhY2hlX3NhdmVkX3BpY29fdXNkGAwgASgDEiAKGGNsYXNzaWZpZXJfY29zdF9waWNvX3VzZBgNIAEoAyKAAwoJVGllclVzYWdlEhwKBHRpZXIYASABKA4yDi50aWVyZC52MS5UaWVyEhAKCHJlcXVlc3RzGAIgASgEEhUKDXJlcXVlc3Rfc2hhcmUYAyABKAESFQoNY29zdF9waWNvX3VzZBgEIAEoAxISCgpjb3N0X3NoYXJlGAUgASgBEh0KFWF2ZXJhZ2VfY29zdF9waWNvX3VzZBgGIAEoAxIOCgZlcnJvcnMYByABKAQSEgoKZXJyb3JfcmF0ZRgIIAEoARIbCg5sYXRlbmN5X3A1MF9tcxgJIAEoAUgAiAEBEhsKDmxhdGVuY3lfcDk1X21zGAogASgBSAGIAQESFAoMZmFsbGJhY2tzX2luGAsgASgEEhIKCmNhY2hlX2hpdHMYDCABKAQSFgoOY2FjaGVfaGl0X3JhdGUYDSABKAESHAoUY2FjaGVfc2F2ZWRfcGljb191c2QYDiABKANCEQoPX2xhdGVuY3lfcDUwX21zQhEKD19sYXRlbmN5X3A5NV9tcyJKCglUaWVyU2hhcmUSHAoEdGllchgBIAEoDjIOLnRpZXJkLnYxLlRpZXISEAoIcmVxdWVzdHMYAiABKAQSDQoFc2hhcmUYAyABKAEiggEKDUVuZHBvaW50VXNhZ2USEAoIZW5kcG9pbnQYASABKAkSEAoIcmVxdWVzdHMYAiABKAQSFQoNY29zdF9waWNvX3VzZBgDIAEoAxISCgpjb3N0X3NoYXJlGAQgASgBEiIKBXRpZXJzGAUgAygLMhMudGllcmQudjEuVGllclNoYXJlIuABCgdTYXZpbmdzEhcKD2FjdHVhbF9waWNvX3VzZBgBIAEoAxIYChBhbGxfbWlkX3BpY29fdXNkGAIgASgDEh0KFWFsbF9mcm9udGllcl9waWNvX3VzZBgDIAEoAxIXCg92c19taWRfcGljb191c2QYBCABKAMSHAoUdnNfZnJvbnRpZXJfcGljb191c2QYBSABKAMSFAoMdnNfbWlkX3JhdGlvGAYgASgBEhkKEXZzX2Zyb250aWVyX3JhdGlvGAcgASgBEhsKE2NsYXNzaWZpZXJfcGljb191c2QYCCABKAMiwwEKCUJyZWFrRXZlbhIQCghlbmRwb2ludBgBIAEoCRIVCg1uYW5vX3JlcXVlc3RzGAIgASgEEhkKEWNsYXNzaWZpZXJfcDUwX21zGAMgASgBEhMKC25hbm9fcDUwX21zGAQgASgBEhIKCm1pZF9wNTBfbXMYBSABKAESHgoWbWlkX2Zyb21fYWxsX2VuZHBvaW50cxgGIAEoCBIRCgltYXJnaW5fbXMYByABKAESFgoOcm91dGluZ19zbG93ZXIYCCABKAgimgEKC1NoYWRvd1VzYWdlEhAKCHJlcXVlc3RzGAEgASgEEikKDGRpc3RyaWJ1dGlvbhgCIAMoCzITLnRpZXJkLnYxLlRpZXJTaGFyZRIXCg9hY3R1YWxfcGljb191c2QYAyABKAMSGwoTd291bGRfY29zdF9waWNvX3VzZBgEIAEoAxIYChBzYXZpbmdzX3BpY29fdXNkGAUgASgDIl0KDVJlcG9ydFdhcm5pbmcSKQoEa2luZBgBIAEoDjIbLnRpZXJkLnYxLlJlcG9ydFdhcm5pbmdLaW5kEg8KB21lc3NhZ2UYAiABKAkSEAoIZW5kcG9pbnQYAyABKAkijwEKFVN1Ym1pdEZlZWRiYWNrUmVxdWVzdBISCgpyZXF1ZXN0X2lkGAEgASgJEioKB3ZlcmRpY3QYAiABKA4yGS50aWVyZC52MS5GZWVkYmFja1ZlcmRpY3QSJQoNZXhwZWN0ZWRfdGllchgDIAEoDjIOLnRpZXJkLnYxLlRpZXISDwoHY29tbWVudBgEIAEoCSKPAQoWU3VibWl0RmVlZGJhY2tSZXNwb25zZRITCgtmZWVkYmFja19pZBgBIAEoCRIkCgxkZWNpZGVkX3RpZXIYAiABKA4yDi50aWVyZC52MS5UaWVyEiMKC3NlcnZlZF90aWVyGAMgASgOMg4udGllcmQudjEuVGllchIVCg1wcm9tcHRfc3RvcmVkGAQgASgIImwKE0V4cG9ydExhYmVsc1JlcXVlc3QSLgoKc3RhcnRfdGltZRgBIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFgoObWlzcm91dGVkX29ubHkYAiABKAgSDQoFbGltaXQYAyABKA0ihAEKFEV4cG9ydExhYmVsc1Jlc3BvbnNlEg4KBnByb21wdBgBIAEoCRIcCgR0aWVyGAIgASgOMg4udGllcmQudjEuVGllchISCgpyZXF1ZXN0X2lkGAMgASgJEioKB3ZlcmRpY3QYBCABKA4yGS50aWVyZC52MS5GZWVkYmFja1ZlcmRpY3QiFQoTUmVsb2FkQ29uZmlnUmVxdWVzdCJAChRSZWxvYWRDb25maWdSZXNwb25zZRIOCgZzb3VyY2UYASABKAkSGAoQcmVzdGFydF9yZXF1aXJlZBgCIAMoCSIZChdSZWxvYWRDbGFzc2lmaWVyUmVxdWVzdCKIAQoYUmVsb2FkQ2xhc3NpZmllclJlc3BvbnNlEg0KBW1vZGVsGAEgASgJEhgKEG1vZGVsX3RyYWluZWRfYXQYAiABKAkSGgoScmVtZW1iZXJlZF9wcm9tcHRzGAMgASgNEhAKCGV4YW1wbGVzGAQgASgJEhUKDWV4YW1wbGVfY291bnQYBSABKA0qiAEKEVJlcG9ydFdhcm5pbmdLaW5kEiMKH1JFUE9SVF9XQVJOSU5HX0tJTkRfVU5TUEVDSUZJRUQQABImCiJSRVBPUlRfV0FSTklOR19LSU5EX0ZST05USUVSX1NIQVJFEAESJgoiUkVQT1JUX1dBUk5JTkdfS0lORF9ST1VUSU5HX1NMT1dFUhACKo8BCg9GZWVkYmFja1ZlcmRpY3QSIAocRkVFREJBQ0tfVkVSRElDVF9VTlNQRUNJRklFRBAAEh4KGkZFRURCQUNLX1ZFUkRJQ1RfTUlTUk9VVEVEEAESHwobRkVFREJBQ0tfVkVSRElDVF9CQURfQU5TV0VSEAISGQoVRkVFREJBQ0tfVkVSRElDVF9HT09EEAMyxwMKDEFkbWluU2VydmljZRJYCg5HZXRVc2FnZVJlcG9ydBIfLnRpZXJkLnYxLkdldFVzYWdlUmVwb3J0UmVxdWVzdBogLnRpZXJkLnYxLkdldFVzYWdlUmVwb3J0UmVzcG9uc2UiA5ACARJTCg5TdWJtaXRGZWVkYmFjaxIfLnRpZXJkLnYxLlN1Ym1pdEZlZWRiYWNrUmVxdWVzdBogLnRpZXJkLnYxLlN1Ym1pdEZlZWRiYWNrUmVzcG9uc2USVAoMRXhwb3J0TGFiZWxzEh0udGllcmQudjEuRXhwb3J0TGFiZWxzUmVxdWVzdBoeLnRpZXJkLnYxLkV4cG9ydExhYmVsc1Jlc3BvbnNlIgOQAgEwARJeChBSZWxvYWRDbGFzc2lmaWVyEiEudGllcmQudjEuUmVsb2FkQ2xhc3NpZmllclJlcXVlc3QaIi50aWVyZC52MS5SZWxvYWRDbGFzc2lmaWVyUmVzcG9uc2UiA5ACAhJSCgxSZWxvYWRDb25maWcSHS50aWVyZC52MS5SZWxvYWRDb25maWdSZXF1ZXN0Gh4udGllcmQudjEuUmVsb2FkQ29uZmlnUmVzcG9uc2UiA5ACAmIGcHJvdG8z", [file_google_protobuf_duration, file_google_protobuf_timestamp, file_tierd_v1_router]);
+  fileDesc("ChR0aWVyZC92MS9hZG1pbi5wcm90bxIIdGllcmQudjEitAIKFUdldFVzYWdlUmVwb3J0UmVxdWVzdBIuCgpzdGFydF90aW1lGAEgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIsCghlbmRfdGltZRgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASKwoIbG9va2JhY2sYAyABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24SEAoIZW5kcG9pbnQYBCABKAkSFQoNdG9wX2VuZHBvaW50cxgFIAEoDRIfChJtYXhfZnJvbnRpZXJfc2hhcmUYBiABKAFIAIgBARIvCgxidWNrZXRfd2lkdGgYByABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb25CFQoTX21heF9mcm9udGllcl9zaGFyZSI/ChZHZXRVc2FnZVJlcG9ydFJlc3BvbnNlEiUKBnJlcG9ydBgBIAEoCzIVLnRpZXJkLnYxLlVzYWdlUmVwb3J0IqUECgtVc2FnZVJlcG9ydBIuCgpzdGFydF90aW1lGAEgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIsCghlbmRfdGltZRgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEAoIZW5kcG9pbnQYAyABKAkSJQoGdG90YWxzGAQgASgLMhUudGllcmQudjEuVXNhZ2VUb3RhbHMSIgoFdGllcnMYBSADKAsyEy50aWVyZC52MS5UaWVyVXNhZ2USLgoNdG9wX2VuZHBvaW50cxgGIAMoCzIXLnRpZXJkLnYxLkVuZHBvaW50VXNhZ2USIgoHc2F2aW5ncxgHIAEoCzIRLnRpZXJkLnYxLlNhdmluZ3MSJwoKYnJlYWtfZXZlbhgIIAMoCzITLnRpZXJkLnYxLkJyZWFrRXZlbhIlCgZzaGFkb3cYCSABKAsyFS50aWVyZC52MS5TaGFkb3dVc2FnZRIpCgh3YXJuaW5ncxgKIAMoCzIXLnRpZXJkLnYxLlJlcG9ydFdhcm5pbmcSGgoSbWF4X2Zyb250aWVyX3NoYXJlGAsgASgBEhcKD2Ryb3BwZWRfcmVjb3JkcxgMIAEoBBImCgdidWNrZXRzGA0gAygLMhUudGllcmQudjEuVXNhZ2VCdWNrZXQSLwoMYnVja2V0X3dpZHRoGA4gASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uIr8DCgtVc2FnZUJ1Y2tldBIuCgpzdGFydF90aW1lGAEgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIQCghyZXF1ZXN0cxgCIAEoBBIOCgZlcnJvcnMYAyABKAQSEAoIY2FuY2VsZWQYBCABKAQSEQoJZmFsbGJhY2tzGAUgASgEEhIKCmNhY2hlX2hpdHMYBiABKAQSFQoNY29zdF9waWNvX3VzZBgHIAEoAxIXCg9hY3R1YWxfcGljb191c2QYCCABKAMSGAoQYWxsX21pZF9waWNvX3VzZBgJIAEoAxIdChVhbGxfZnJvbnRpZXJfcGljb191c2QYCiABKAMSKAoFdGllcnMYCyADKAsyGS50aWVyZC52MS5Vc2FnZUJ1Y2tldFRpZXISFwoPc2hhZG93X3JlcXVlc3RzGAwgASgEEh4KFnNoYWRvd19hY3R1YWxfcGljb191c2QYDSABKAMSIgoac2hhZG93X3dvdWxkX2Nvc3RfcGljb191c2QYDiABKAMSGQoRbWlzcm91dGVzX3Rvb19sb3cYDyABKAQSGgoSbWlzcm91dGVzX3Rvb19oaWdoGBAgASgEImgKD1VzYWdlQnVja2V0VGllchIcCgR0aWVyGAEgASgOMg4udGllcmQudjEuVGllchIQCghyZXF1ZXN0cxgCIAEoBBIVCg1jb3N0X3BpY29fdXNkGAMgASgDEg4KBmVycm9ycxgEIAEoBCKzAgoLVXNhZ2VUb3RhbHMSEAoIcmVxdWVzdHMYASABKAQSGQoRY2xhc3NpZnlfcmVxdWVzdHMYAiABKAQSDgoGZXJyb3JzGAMgASgEEhIKCmVycm9yX3JhdGUYBCABKAESEAoIY2FuY2VsZWQYBSABKAQSFQoNY29zdF9waWNvX3VzZBgGIAEoAxIUCgxpbnB1dF90b2tlbnMYByABKAQSFQoNb3V0cHV0X3Rva2VucxgIIAEoBBISCgpjYWNoZV9oaXRzGAkgASgEEhEKCWZhbGxiYWNrcxgKIAEoBBIWCg5jYWNoZV9oaXRfcmF0ZRgLIAEoARIcChRjYWNoZV9zYXZlZF9waWNvX3VzZBgMIAEoAxIgChhjbGFzc2lmaWVyX2Nvc3RfcGljb191c2QYDSABKAMigAMKCVRpZXJVc2FnZRIcCgR0aWVyGAEgASgOMg4udGllcmQudjEuVGllchIQCghyZXF1ZXN0cxgCIAEoBBIVCg1yZXF1ZXN0X3NoYXJlGAMgASgBEhUKDWNvc3RfcGljb191c2QYBCABKAMSEgoKY29zdF9zaGFyZRgFIAEoARIdChVhdmVyYWdlX2Nvc3RfcGljb191c2QYBiABKAMSDgoGZXJyb3JzGAcgASgEEhIKCmVycm9yX3JhdGUYCCABKAESGwoObGF0ZW5jeV9wNTBfbXMYCSABKAFIAIgBARIbCg5sYXRlbmN5X3A5NV9tcxgKIAEoAUgBiAEBEhQKDGZhbGxiYWNrc19pbhgLIAEoBBISCgpjYWNoZV9oaXRzGAwgASgEEhYKDmNhY2hlX2hpdF9yYXRlGA0gASgBEhwKFGNhY2hlX3NhdmVkX3BpY29fdXNkGA4gASgDQhEKD19sYXRlbmN5X3A1MF9tc0IRCg9fbGF0ZW5jeV9wOTVfbXMiSgoJVGllclNoYXJlEhwKBHRpZXIYASABKA4yDi50aWVyZC52MS5UaWVyEhAKCHJlcXVlc3RzGAIgASgEEg0KBXNoYXJlGAMgASgBIoIBCg1FbmRwb2ludFVzYWdlEhAKCGVuZHBvaW50GAEgASgJEhAKCHJlcXVlc3RzGAIgASgEEhUKDWNvc3RfcGljb191c2QYAyABKAMSEgoKY29zdF9zaGFyZRgEIAEoARIiCgV0aWVycxgFIAMoCzITLnRpZXJkLnYxLlRpZXJTaGFyZSLgAQoHU2F2aW5ncxIXCg9hY3R1YWxfcGljb191c2QYASABKAMSGAoQYWxsX21pZF9waWNvX3VzZBgCIAEoAxIdChVhbGxfZnJvbnRpZXJfcGljb191c2QYAyABKAMSFwoPdnNfbWlkX3BpY29fdXNkGAQgASgDEhwKFHZzX2Zyb250aWVyX3BpY29fdXNkGAUgASgDEhQKDHZzX21pZF9yYXRpbxgGIAEoARIZChF2c19mcm9udGllcl9yYXRpbxgHIAEoARIbChNjbGFzc2lmaWVyX3BpY29fdXNkGAggASgDIsMBCglCcmVha0V2ZW4SEAoIZW5kcG9pbnQYASABKAkSFQoNbmFub19yZXF1ZXN0cxgCIAEoBBIZChFjbGFzc2lmaWVyX3A1MF9tcxgDIAEoARITCgtuYW5vX3A1MF9tcxgEIAEoARISCgptaWRfcDUwX21zGAUgASgBEh4KFm1pZF9mcm9tX2FsbF9lbmRwb2ludHMYBiABKAgSEQoJbWFyZ2luX21zGAcgASgBEhYKDnJvdXRpbmdfc2xvd2VyGAggASgIIpoBCgtTaGFkb3dVc2FnZRIQCghyZXF1ZXN0cxgBIAEoBBIpCgxkaXN0cmlidXRpb24YAiADKAsyEy50aWVyZC52MS5UaWVyU2hhcmUSFwoPYWN0dWFsX3BpY29fdXNkGAMgASgDEhsKE3dvdWxkX2Nvc3RfcGljb191c2QYBCABKAMSGAoQc2F2aW5nc19waWNvX3VzZBgFIAEoAyJdCg1SZXBvcnRXYXJuaW5nEikKBGtpbmQYASABKA4yGy50aWVyZC52MS5SZXBvcnRXYXJuaW5nS2luZBIPCgdtZXNzYWdlGAIgASgJEhAKCGVuZHBvaW50GAMgASgJIo8BChVTdWJtaXRGZWVkYmFja1JlcXVlc3QSEgoKcmVxdWVzdF9pZBgBIAEoCRIqCgd2ZXJkaWN0GAIgASgOMhkudGllcmQudjEuRmVlZGJhY2tWZXJkaWN0EiUKDWV4cGVjdGVkX3RpZXIYAyABKA4yDi50aWVyZC52MS5UaWVyEg8KB2NvbW1lbnQYBCABKAkijwEKFlN1Ym1pdEZlZWRiYWNrUmVzcG9uc2USEwoLZmVlZGJhY2tfaWQYASABKAkSJAoMZGVjaWRlZF90aWVyGAIgASgOMg4udGllcmQudjEuVGllchIjCgtzZXJ2ZWRfdGllchgDIAEoDjIOLnRpZXJkLnYxLlRpZXISFQoNcHJvbXB0X3N0b3JlZBgEIAEoCCJsChNFeHBvcnRMYWJlbHNSZXF1ZXN0Ei4KCnN0YXJ0X3RpbWUYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhYKDm1pc3JvdXRlZF9vbmx5GAIgASgIEg0KBWxpbWl0GAMgASgNIoQBChRFeHBvcnRMYWJlbHNSZXNwb25zZRIOCgZwcm9tcHQYASABKAkSHAoEdGllchgCIAEoDjIOLnRpZXJkLnYxLlRpZXISEgoKcmVxdWVzdF9pZBgDIAEoCRIqCgd2ZXJkaWN0GAQgASgOMhkudGllcmQudjEuRmVlZGJhY2tWZXJkaWN0IhUKE1JlbG9hZENvbmZpZ1JlcXVlc3QiQAoUUmVsb2FkQ29uZmlnUmVzcG9uc2USDgoGc291cmNlGAEgASgJEhgKEHJlc3RhcnRfcmVxdWlyZWQYAiADKAkiGQoXUmVsb2FkQ2xhc3NpZmllclJlcXVlc3QiiAEKGFJlbG9hZENsYXNzaWZpZXJSZXNwb25zZRINCgVtb2RlbBgBIAEoCRIYChBtb2RlbF90cmFpbmVkX2F0GAIgASgJEhoKEnJlbWVtYmVyZWRfcHJvbXB0cxgDIAEoDRIQCghleGFtcGxlcxgEIAEoCRIVCg1leGFtcGxlX2NvdW50GAUgASgNKogBChFSZXBvcnRXYXJuaW5nS2luZBIjCh9SRVBPUlRfV0FSTklOR19LSU5EX1VOU1BFQ0lGSUVEEAASJgoiUkVQT1JUX1dBUk5JTkdfS0lORF9GUk9OVElFUl9TSEFSRRABEiYKIlJFUE9SVF9XQVJOSU5HX0tJTkRfUk9VVElOR19TTE9XRVIQAiqPAQoPRmVlZGJhY2tWZXJkaWN0EiAKHEZFRURCQUNLX1ZFUkRJQ1RfVU5TUEVDSUZJRUQQABIeChpGRUVEQkFDS19WRVJESUNUX01JU1JPVVRFRBABEh8KG0ZFRURCQUNLX1ZFUkRJQ1RfQkFEX0FOU1dFUhACEhkKFUZFRURCQUNLX1ZFUkRJQ1RfR09PRBADMscDCgxBZG1pblNlcnZpY2USWAoOR2V0VXNhZ2VSZXBvcnQSHy50aWVyZC52MS5HZXRVc2FnZVJlcG9ydFJlcXVlc3QaIC50aWVyZC52MS5HZXRVc2FnZVJlcG9ydFJlc3BvbnNlIgOQAgESUwoOU3VibWl0RmVlZGJhY2sSHy50aWVyZC52MS5TdWJtaXRGZWVkYmFja1JlcXVlc3QaIC50aWVyZC52MS5TdWJtaXRGZWVkYmFja1Jlc3BvbnNlElQKDEV4cG9ydExhYmVscxIdLnRpZXJkLnYxLkV4cG9ydExhYmVsc1JlcXVlc3QaHi50aWVyZC52MS5FeHBvcnRMYWJlbHNSZXNwb25zZSIDkAIBMAESXgoQUmVsb2FkQ2xhc3NpZmllchIhLnRpZXJkLnYxLlJlbG9hZENsYXNzaWZpZXJSZXF1ZXN0GiIudGllcmQudjEuUmVsb2FkQ2xhc3NpZmllclJlc3BvbnNlIgOQAgISUgoMUmVsb2FkQ29uZmlnEh0udGllcmQudjEuUmVsb2FkQ29uZmlnUmVxdWVzdBoeLnRpZXJkLnYxLlJlbG9hZENvbmZpZ1Jlc3BvbnNlIgOQAgJiBnByb3RvMw", [file_google_protobuf_duration, file_google_protobuf_timestamp, file_tierd_v1_router]);
 
 /**
  * GetUsageReportRequest selects the window and the filters of a report.
@@ -77,6 +77,15 @@ export type GetUsageReportRequest = Message<"tierd.v1.GetUsageReportRequest"> & 
    * @generated from field: optional double max_frontier_share = 6;
    */
   maxFrontierShare?: number | undefined;
+
+  /**
+   * Width of the report's time buckets, a whole number of hours, at most
+   * 7 days, and at most 10,000 buckets in the window. Unset: hours for a
+   * window up to 2 days, days up to a year, weeks beyond.
+   *
+   * @generated from field: google.protobuf.Duration bucket_width = 7;
+   */
+  bucketWidth?: Duration | undefined;
 };
 
 /**
@@ -201,6 +210,22 @@ export type UsageReport = Message<"tierd.v1.UsageReport"> & {
    * @generated from field: uint64 dropped_records = 12;
    */
   droppedRecords: bigint;
+
+  /**
+   * The window over time: one bucket per bucket_width (UTC), oldest first,
+   * empty buckets included; aggregated in the database. The buckets' requests,
+   * errors and costs add up to the totals.
+   *
+   * @generated from field: repeated tierd.v1.UsageBucket buckets = 13;
+   */
+  buckets: UsageBucket[];
+
+  /**
+   * Width of each bucket.
+   *
+   * @generated from field: google.protobuf.Duration bucket_width = 14;
+   */
+  bucketWidth?: Duration | undefined;
 };
 
 /**
@@ -209,6 +234,170 @@ export type UsageReport = Message<"tierd.v1.UsageReport"> & {
  */
 export const UsageReportSchema: GenMessage<UsageReport> = /*@__PURE__*/
   messageDesc(file_tierd_v1_admin, 2);
+
+/**
+ * UsageBucket is one slice of the report's window.
+ *
+ * @generated from message tierd.v1.UsageBucket
+ */
+export type UsageBucket = Message<"tierd.v1.UsageBucket"> & {
+  /**
+   * Start of the bucket (a multiple of the bucket width since the epoch, so
+   * a bucket may begin before the window does).
+   *
+   * @generated from field: google.protobuf.Timestamp start_time = 1;
+   */
+  startTime?: Timestamp | undefined;
+
+  /**
+   * Route and StreamCompletion requests.
+   *
+   * @generated from field: uint64 requests = 2;
+   */
+  requests: bigint;
+
+  /**
+   * Requests that ended in an error (caller cancellations excluded).
+   *
+   * @generated from field: uint64 errors = 3;
+   */
+  errors: bigint;
+
+  /**
+   * Requests the caller cancelled.
+   *
+   * @generated from field: uint64 canceled = 4;
+   */
+  canceled: bigint;
+
+  /**
+   * Requests answered after a fallback hop.
+   *
+   * @generated from field: uint64 fallbacks = 5;
+   */
+  fallbacks: bigint;
+
+  /**
+   * Requests answered from the response cache.
+   *
+   * @generated from field: uint64 cache_hits = 6;
+   */
+  cacheHits: bigint;
+
+  /**
+   * What the answers cost, in pico-USD.
+   *
+   * @generated from field: int64 cost_pico_usd = 7;
+   */
+  costPicoUsd: bigint;
+
+  /**
+   * What the answers and the LLM classifier's calls cost (the savings' actual).
+   *
+   * @generated from field: int64 actual_pico_usd = 8;
+   */
+  actualPicoUsd: bigint;
+
+  /**
+   * What the same tokens would have cost with every request on mid.
+   *
+   * @generated from field: int64 all_mid_pico_usd = 9;
+   */
+  allMidPicoUsd: bigint;
+
+  /**
+   * The same, on frontier.
+   *
+   * @generated from field: int64 all_frontier_pico_usd = 10;
+   */
+  allFrontierPicoUsd: bigint;
+
+  /**
+   * Per tier (nano, mid, frontier, in that order): requests it answered (or
+   * was chosen for, when none answered), their cost and errors.
+   *
+   * @generated from field: repeated tierd.v1.UsageBucketTier tiers = 11;
+   */
+  tiers: UsageBucketTier[];
+
+  /**
+   * Shadow-mode requests, what they cost and what the router's choice would have cost.
+   *
+   * @generated from field: uint64 shadow_requests = 12;
+   */
+  shadowRequests: bigint;
+
+  /**
+   * @generated from field: int64 shadow_actual_pico_usd = 13;
+   */
+  shadowActualPicoUsd: bigint;
+
+  /**
+   * @generated from field: int64 shadow_would_cost_pico_usd = 14;
+   */
+  shadowWouldCostPicoUsd: bigint;
+
+  /**
+   * Misroute reports on requests of this bucket: the tier was too low, too high.
+   *
+   * @generated from field: uint64 misroutes_too_low = 15;
+   */
+  misroutesTooLow: bigint;
+
+  /**
+   * @generated from field: uint64 misroutes_too_high = 16;
+   */
+  misroutesTooHigh: bigint;
+};
+
+/**
+ * Describes the message tierd.v1.UsageBucket.
+ * Use `create(UsageBucketSchema)` to create a new message.
+ */
+export const UsageBucketSchema: GenMessage<UsageBucket> = /*@__PURE__*/
+  messageDesc(file_tierd_v1_admin, 3);
+
+/**
+ * UsageBucketTier is one tier's share of a bucket.
+ *
+ * @generated from message tierd.v1.UsageBucketTier
+ */
+export type UsageBucketTier = Message<"tierd.v1.UsageBucketTier"> & {
+  /**
+   * The tier.
+   *
+   * @generated from field: tierd.v1.Tier tier = 1;
+   */
+  tier: Tier;
+
+  /**
+   * Requests it answered (or was chosen for, when none answered).
+   *
+   * @generated from field: uint64 requests = 2;
+   */
+  requests: bigint;
+
+  /**
+   * What they cost, in pico-USD.
+   *
+   * @generated from field: int64 cost_pico_usd = 3;
+   */
+  costPicoUsd: bigint;
+
+  /**
+   * Of them, errors.
+   *
+   * @generated from field: uint64 errors = 4;
+   */
+  errors: bigint;
+};
+
+/**
+ * Describes the message tierd.v1.UsageBucketTier.
+ * Use `create(UsageBucketTierSchema)` to create a new message.
+ */
+export const UsageBucketTierSchema: GenMessage<UsageBucketTier> = /*@__PURE__*/
+  messageDesc(file_tierd_v1_admin, 4);
 
 /**
  * UsageTotals are the window's totals.
@@ -318,7 +507,7 @@ export type UsageTotals = Message<"tierd.v1.UsageTotals"> & {
  * Use `create(UsageTotalsSchema)` to create a new message.
  */
 export const UsageTotalsSchema: GenMessage<UsageTotals> = /*@__PURE__*/
-  messageDesc(file_tierd_v1_admin, 3);
+  messageDesc(file_tierd_v1_admin, 5);
 
 /**
  * TierUsage is one tier's share of traffic, cost, errors and latency.
@@ -432,7 +621,7 @@ export type TierUsage = Message<"tierd.v1.TierUsage"> & {
  * Use `create(TierUsageSchema)` to create a new message.
  */
 export const TierUsageSchema: GenMessage<TierUsage> = /*@__PURE__*/
-  messageDesc(file_tierd_v1_admin, 4);
+  messageDesc(file_tierd_v1_admin, 6);
 
 /**
  * TierShare is how many requests of a group a tier took.
@@ -467,7 +656,7 @@ export type TierShare = Message<"tierd.v1.TierShare"> & {
  * Use `create(TierShareSchema)` to create a new message.
  */
 export const TierShareSchema: GenMessage<TierShare> = /*@__PURE__*/
-  messageDesc(file_tierd_v1_admin, 5);
+  messageDesc(file_tierd_v1_admin, 7);
 
 /**
  * EndpointUsage is one endpoint's cost and where its traffic landed.
@@ -517,7 +706,7 @@ export type EndpointUsage = Message<"tierd.v1.EndpointUsage"> & {
  * Use `create(EndpointUsageSchema)` to create a new message.
  */
 export const EndpointUsageSchema: GenMessage<EndpointUsage> = /*@__PURE__*/
-  messageDesc(file_tierd_v1_admin, 6);
+  messageDesc(file_tierd_v1_admin, 8);
 
 /**
  * Savings compares the actual cost with the same tokens on one tier.
@@ -590,7 +779,7 @@ export type Savings = Message<"tierd.v1.Savings"> & {
  * Use `create(SavingsSchema)` to create a new message.
  */
 export const SavingsSchema: GenMessage<Savings> = /*@__PURE__*/
-  messageDesc(file_tierd_v1_admin, 7);
+  messageDesc(file_tierd_v1_admin, 9);
 
 /**
  * BreakEven checks, for one endpoint, whether routing to nano pays off in
@@ -664,7 +853,7 @@ export type BreakEven = Message<"tierd.v1.BreakEven"> & {
  * Use `create(BreakEvenSchema)` to create a new message.
  */
 export const BreakEvenSchema: GenMessage<BreakEven> = /*@__PURE__*/
-  messageDesc(file_tierd_v1_admin, 8);
+  messageDesc(file_tierd_v1_admin, 10);
 
 /**
  * ShadowUsage is what shadow mode observed: every request was served by the
@@ -714,7 +903,7 @@ export type ShadowUsage = Message<"tierd.v1.ShadowUsage"> & {
  * Use `create(ShadowUsageSchema)` to create a new message.
  */
 export const ShadowUsageSchema: GenMessage<ShadowUsage> = /*@__PURE__*/
-  messageDesc(file_tierd_v1_admin, 9);
+  messageDesc(file_tierd_v1_admin, 11);
 
 /**
  * ReportWarning is a finding a person should look at.
@@ -749,7 +938,7 @@ export type ReportWarning = Message<"tierd.v1.ReportWarning"> & {
  * Use `create(ReportWarningSchema)` to create a new message.
  */
 export const ReportWarningSchema: GenMessage<ReportWarning> = /*@__PURE__*/
-  messageDesc(file_tierd_v1_admin, 10);
+  messageDesc(file_tierd_v1_admin, 12);
 
 /**
  * SubmitFeedbackRequest is feedback on one request.
@@ -794,7 +983,7 @@ export type SubmitFeedbackRequest = Message<"tierd.v1.SubmitFeedbackRequest"> & 
  * Use `create(SubmitFeedbackRequestSchema)` to create a new message.
  */
 export const SubmitFeedbackRequestSchema: GenMessage<SubmitFeedbackRequest> = /*@__PURE__*/
-  messageDesc(file_tierd_v1_admin, 11);
+  messageDesc(file_tierd_v1_admin, 13);
 
 /**
  * SubmitFeedbackResponse confirms stored feedback.
@@ -837,7 +1026,7 @@ export type SubmitFeedbackResponse = Message<"tierd.v1.SubmitFeedbackResponse"> 
  * Use `create(SubmitFeedbackResponseSchema)` to create a new message.
  */
 export const SubmitFeedbackResponseSchema: GenMessage<SubmitFeedbackResponse> = /*@__PURE__*/
-  messageDesc(file_tierd_v1_admin, 12);
+  messageDesc(file_tierd_v1_admin, 14);
 
 /**
  * ExportLabelsRequest selects the feedback to export.
@@ -873,7 +1062,7 @@ export type ExportLabelsRequest = Message<"tierd.v1.ExportLabelsRequest"> & {
  * Use `create(ExportLabelsRequestSchema)` to create a new message.
  */
 export const ExportLabelsRequestSchema: GenMessage<ExportLabelsRequest> = /*@__PURE__*/
-  messageDesc(file_tierd_v1_admin, 13);
+  messageDesc(file_tierd_v1_admin, 15);
 
 /**
  * ExportLabelsResponse is one labelled prompt. One per distinct prompt;
@@ -916,7 +1105,7 @@ export type ExportLabelsResponse = Message<"tierd.v1.ExportLabelsResponse"> & {
  * Use `create(ExportLabelsResponseSchema)` to create a new message.
  */
 export const ExportLabelsResponseSchema: GenMessage<ExportLabelsResponse> = /*@__PURE__*/
-  messageDesc(file_tierd_v1_admin, 14);
+  messageDesc(file_tierd_v1_admin, 16);
 
 /**
  * ReloadConfigRequest has no fields: the file read is the one the server
@@ -932,7 +1121,7 @@ export type ReloadConfigRequest = Message<"tierd.v1.ReloadConfigRequest"> & {
  * Use `create(ReloadConfigRequestSchema)` to create a new message.
  */
 export const ReloadConfigRequestSchema: GenMessage<ReloadConfigRequest> = /*@__PURE__*/
-  messageDesc(file_tierd_v1_admin, 15);
+  messageDesc(file_tierd_v1_admin, 17);
 
 /**
  * ReloadConfigResponse says what the reload applied.
@@ -961,7 +1150,7 @@ export type ReloadConfigResponse = Message<"tierd.v1.ReloadConfigResponse"> & {
  * Use `create(ReloadConfigResponseSchema)` to create a new message.
  */
 export const ReloadConfigResponseSchema: GenMessage<ReloadConfigResponse> = /*@__PURE__*/
-  messageDesc(file_tierd_v1_admin, 16);
+  messageDesc(file_tierd_v1_admin, 18);
 
 /**
  * ReloadClassifierRequest has no fields: what is reloaded is what the
@@ -977,7 +1166,7 @@ export type ReloadClassifierRequest = Message<"tierd.v1.ReloadClassifierRequest"
  * Use `create(ReloadClassifierRequestSchema)` to create a new message.
  */
 export const ReloadClassifierRequestSchema: GenMessage<ReloadClassifierRequest> = /*@__PURE__*/
-  messageDesc(file_tierd_v1_admin, 17);
+  messageDesc(file_tierd_v1_admin, 19);
 
 /**
  * ReloadClassifierResponse says what now serves.
@@ -1028,7 +1217,7 @@ export type ReloadClassifierResponse = Message<"tierd.v1.ReloadClassifierRespons
  * Use `create(ReloadClassifierResponseSchema)` to create a new message.
  */
 export const ReloadClassifierResponseSchema: GenMessage<ReloadClassifierResponse> = /*@__PURE__*/
-  messageDesc(file_tierd_v1_admin, 18);
+  messageDesc(file_tierd_v1_admin, 20);
 
 /**
  * ReportWarningKind classifies report warnings.

@@ -73,20 +73,22 @@ class ExportLabelsResponse(_message.Message):
     def __init__(self, prompt: _Optional[str] = ..., tier: _Optional[_Union[_router_pb2.Tier, str]] = ..., request_id: _Optional[str] = ..., verdict: _Optional[_Union[FeedbackVerdict, str]] = ...) -> None: ...
 
 class GetUsageReportRequest(_message.Message):
-    __slots__ = ["end_time", "endpoint", "lookback", "max_frontier_share", "start_time", "top_endpoints"]
+    __slots__ = ["bucket_width", "end_time", "endpoint", "lookback", "max_frontier_share", "start_time", "top_endpoints"]
+    BUCKET_WIDTH_FIELD_NUMBER: _ClassVar[int]
     ENDPOINT_FIELD_NUMBER: _ClassVar[int]
     END_TIME_FIELD_NUMBER: _ClassVar[int]
     LOOKBACK_FIELD_NUMBER: _ClassVar[int]
     MAX_FRONTIER_SHARE_FIELD_NUMBER: _ClassVar[int]
     START_TIME_FIELD_NUMBER: _ClassVar[int]
     TOP_ENDPOINTS_FIELD_NUMBER: _ClassVar[int]
+    bucket_width: _duration_pb2.Duration
     end_time: _timestamp_pb2.Timestamp
     endpoint: str
     lookback: _duration_pb2.Duration
     max_frontier_share: float
     start_time: _timestamp_pb2.Timestamp
     top_endpoints: int
-    def __init__(self, start_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., lookback: _Optional[_Union[_duration_pb2.Duration, _Mapping]] = ..., endpoint: _Optional[str] = ..., top_endpoints: _Optional[int] = ..., max_frontier_share: _Optional[float] = ...) -> None: ...
+    def __init__(self, start_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., lookback: _Optional[_Union[_duration_pb2.Duration, _Mapping]] = ..., endpoint: _Optional[str] = ..., top_endpoints: _Optional[int] = ..., max_frontier_share: _Optional[float] = ..., bucket_width: _Optional[_Union[_duration_pb2.Duration, _Mapping]] = ...) -> None: ...
 
 class GetUsageReportResponse(_message.Message):
     __slots__ = ["report"]
@@ -234,9 +236,59 @@ class TierUsage(_message.Message):
     tier: _router_pb2.Tier
     def __init__(self, tier: _Optional[_Union[_router_pb2.Tier, str]] = ..., requests: _Optional[int] = ..., request_share: _Optional[float] = ..., cost_pico_usd: _Optional[int] = ..., cost_share: _Optional[float] = ..., average_cost_pico_usd: _Optional[int] = ..., errors: _Optional[int] = ..., error_rate: _Optional[float] = ..., latency_p50_ms: _Optional[float] = ..., latency_p95_ms: _Optional[float] = ..., fallbacks_in: _Optional[int] = ..., cache_hits: _Optional[int] = ..., cache_hit_rate: _Optional[float] = ..., cache_saved_pico_usd: _Optional[int] = ...) -> None: ...
 
+class UsageBucket(_message.Message):
+    __slots__ = ["actual_pico_usd", "all_frontier_pico_usd", "all_mid_pico_usd", "cache_hits", "canceled", "cost_pico_usd", "errors", "fallbacks", "misroutes_too_high", "misroutes_too_low", "requests", "shadow_actual_pico_usd", "shadow_requests", "shadow_would_cost_pico_usd", "start_time", "tiers"]
+    ACTUAL_PICO_USD_FIELD_NUMBER: _ClassVar[int]
+    ALL_FRONTIER_PICO_USD_FIELD_NUMBER: _ClassVar[int]
+    ALL_MID_PICO_USD_FIELD_NUMBER: _ClassVar[int]
+    CACHE_HITS_FIELD_NUMBER: _ClassVar[int]
+    CANCELED_FIELD_NUMBER: _ClassVar[int]
+    COST_PICO_USD_FIELD_NUMBER: _ClassVar[int]
+    ERRORS_FIELD_NUMBER: _ClassVar[int]
+    FALLBACKS_FIELD_NUMBER: _ClassVar[int]
+    MISROUTES_TOO_HIGH_FIELD_NUMBER: _ClassVar[int]
+    MISROUTES_TOO_LOW_FIELD_NUMBER: _ClassVar[int]
+    REQUESTS_FIELD_NUMBER: _ClassVar[int]
+    SHADOW_ACTUAL_PICO_USD_FIELD_NUMBER: _ClassVar[int]
+    SHADOW_REQUESTS_FIELD_NUMBER: _ClassVar[int]
+    SHADOW_WOULD_COST_PICO_USD_FIELD_NUMBER: _ClassVar[int]
+    START_TIME_FIELD_NUMBER: _ClassVar[int]
+    TIERS_FIELD_NUMBER: _ClassVar[int]
+    actual_pico_usd: int
+    all_frontier_pico_usd: int
+    all_mid_pico_usd: int
+    cache_hits: int
+    canceled: int
+    cost_pico_usd: int
+    errors: int
+    fallbacks: int
+    misroutes_too_high: int
+    misroutes_too_low: int
+    requests: int
+    shadow_actual_pico_usd: int
+    shadow_requests: int
+    shadow_would_cost_pico_usd: int
+    start_time: _timestamp_pb2.Timestamp
+    tiers: _containers.RepeatedCompositeFieldContainer[UsageBucketTier]
+    def __init__(self, start_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., requests: _Optional[int] = ..., errors: _Optional[int] = ..., canceled: _Optional[int] = ..., fallbacks: _Optional[int] = ..., cache_hits: _Optional[int] = ..., cost_pico_usd: _Optional[int] = ..., actual_pico_usd: _Optional[int] = ..., all_mid_pico_usd: _Optional[int] = ..., all_frontier_pico_usd: _Optional[int] = ..., tiers: _Optional[_Iterable[_Union[UsageBucketTier, _Mapping]]] = ..., shadow_requests: _Optional[int] = ..., shadow_actual_pico_usd: _Optional[int] = ..., shadow_would_cost_pico_usd: _Optional[int] = ..., misroutes_too_low: _Optional[int] = ..., misroutes_too_high: _Optional[int] = ...) -> None: ...
+
+class UsageBucketTier(_message.Message):
+    __slots__ = ["cost_pico_usd", "errors", "requests", "tier"]
+    COST_PICO_USD_FIELD_NUMBER: _ClassVar[int]
+    ERRORS_FIELD_NUMBER: _ClassVar[int]
+    REQUESTS_FIELD_NUMBER: _ClassVar[int]
+    TIER_FIELD_NUMBER: _ClassVar[int]
+    cost_pico_usd: int
+    errors: int
+    requests: int
+    tier: _router_pb2.Tier
+    def __init__(self, tier: _Optional[_Union[_router_pb2.Tier, str]] = ..., requests: _Optional[int] = ..., cost_pico_usd: _Optional[int] = ..., errors: _Optional[int] = ...) -> None: ...
+
 class UsageReport(_message.Message):
-    __slots__ = ["break_even", "dropped_records", "end_time", "endpoint", "max_frontier_share", "savings", "shadow", "start_time", "tiers", "top_endpoints", "totals", "warnings"]
+    __slots__ = ["break_even", "bucket_width", "buckets", "dropped_records", "end_time", "endpoint", "max_frontier_share", "savings", "shadow", "start_time", "tiers", "top_endpoints", "totals", "warnings"]
     BREAK_EVEN_FIELD_NUMBER: _ClassVar[int]
+    BUCKETS_FIELD_NUMBER: _ClassVar[int]
+    BUCKET_WIDTH_FIELD_NUMBER: _ClassVar[int]
     DROPPED_RECORDS_FIELD_NUMBER: _ClassVar[int]
     ENDPOINT_FIELD_NUMBER: _ClassVar[int]
     END_TIME_FIELD_NUMBER: _ClassVar[int]
@@ -249,6 +301,8 @@ class UsageReport(_message.Message):
     TOTALS_FIELD_NUMBER: _ClassVar[int]
     WARNINGS_FIELD_NUMBER: _ClassVar[int]
     break_even: _containers.RepeatedCompositeFieldContainer[BreakEven]
+    bucket_width: _duration_pb2.Duration
+    buckets: _containers.RepeatedCompositeFieldContainer[UsageBucket]
     dropped_records: int
     end_time: _timestamp_pb2.Timestamp
     endpoint: str
@@ -260,7 +314,7 @@ class UsageReport(_message.Message):
     top_endpoints: _containers.RepeatedCompositeFieldContainer[EndpointUsage]
     totals: UsageTotals
     warnings: _containers.RepeatedCompositeFieldContainer[ReportWarning]
-    def __init__(self, start_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., endpoint: _Optional[str] = ..., totals: _Optional[_Union[UsageTotals, _Mapping]] = ..., tiers: _Optional[_Iterable[_Union[TierUsage, _Mapping]]] = ..., top_endpoints: _Optional[_Iterable[_Union[EndpointUsage, _Mapping]]] = ..., savings: _Optional[_Union[Savings, _Mapping]] = ..., break_even: _Optional[_Iterable[_Union[BreakEven, _Mapping]]] = ..., shadow: _Optional[_Union[ShadowUsage, _Mapping]] = ..., warnings: _Optional[_Iterable[_Union[ReportWarning, _Mapping]]] = ..., max_frontier_share: _Optional[float] = ..., dropped_records: _Optional[int] = ...) -> None: ...
+    def __init__(self, start_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., endpoint: _Optional[str] = ..., totals: _Optional[_Union[UsageTotals, _Mapping]] = ..., tiers: _Optional[_Iterable[_Union[TierUsage, _Mapping]]] = ..., top_endpoints: _Optional[_Iterable[_Union[EndpointUsage, _Mapping]]] = ..., savings: _Optional[_Union[Savings, _Mapping]] = ..., break_even: _Optional[_Iterable[_Union[BreakEven, _Mapping]]] = ..., shadow: _Optional[_Union[ShadowUsage, _Mapping]] = ..., warnings: _Optional[_Iterable[_Union[ReportWarning, _Mapping]]] = ..., max_frontier_share: _Optional[float] = ..., dropped_records: _Optional[int] = ..., buckets: _Optional[_Iterable[_Union[UsageBucket, _Mapping]]] = ..., bucket_width: _Optional[_Union[_duration_pb2.Duration, _Mapping]] = ...) -> None: ...
 
 class UsageTotals(_message.Message):
     __slots__ = ["cache_hit_rate", "cache_hits", "cache_saved_pico_usd", "canceled", "classifier_cost_pico_usd", "classify_requests", "cost_pico_usd", "error_rate", "errors", "fallbacks", "input_tokens", "output_tokens", "requests"]
