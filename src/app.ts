@@ -292,6 +292,8 @@ async function assemble(options: StartOptions, resources: ResourceStack): Promis
     log,
     idleTimeoutMs: config.server.idle_timeout_ms,
     readTimeoutMs: config.server.read_timeout_ms,
+    maxStreamsPerConnection: config.server.max_streams_per_connection,
+    maxConnectionsPerClient: config.server.max_connections_per_client,
     ...(initialTls === undefined ? {} : { tls: initialTls }),
   }).catch((err: unknown) => {
     throw listenError(err, source, host, port);

@@ -138,6 +138,14 @@ export const serverSchema = z.strictObject({
    * waits this long; the wait for the answer is the deadline's business.
    */
   read_timeout_ms: positiveInt.default(30_000),
+  /** HTTP/2 streams (calls) one connection may have open at once (SETTINGS_MAX_CONCURRENT_STREAMS); more are refused by the client's HTTP/2 stack. */
+  max_streams_per_connection: positiveInt.default(1_000),
+  /**
+   * Connections one client address may hold open at once; a connection
+   * beyond it is closed as it arrives (and logged, at most every 10 s), so
+   * one misbehaving client cannot take every file descriptor.
+   */
+  max_connections_per_client: positiveInt.default(512),
   /**
    * TLS on the listening port (ALPN h2 and http/1.1). PEM files, read at
    * start and again on SIGHUP. Unset: cleartext, fine on loopback only.

@@ -27,6 +27,10 @@ export interface HttpServerOptions {
   readTimeoutMs?: number;
   /** TLS on the port: ALPN picks HTTP/2 or HTTP/1.1. Absent: cleartext, sniffed. */
   tls?: TlsFiles;
+  /** HTTP/2 streams per connection at once. Default 1000. */
+  maxStreamsPerConnection?: number;
+  /** Open connections per client address; beyond it a new one is closed at once. Default 512. */
+  maxConnectionsPerClient?: number;
 }
 
 /** PEM contents (not paths): the caller reads the files, so a reload can re-read them. */
@@ -60,8 +64,10 @@ const H2_PREFACE = Buffer.from("PRI * HTTP/2.0");
 export async function listenHttp(options: HttpServerOptions): Promise<RunningHttpServer> {
   const idleTimeoutMs = options.idleTimeoutMs ?? 60_000;
   const readTimeoutMs = options.readTimeoutMs ?? 30_000;
+  const maxStreams = options.maxStreamsPerConnection ?? 1_000;
+  const maxConnectionsPerClient = options.maxConnectionsPerClient ?? 512;
   const handler = withReadTimeout(options.handler, readTimeoutMs);
-  const h2 = http2.createServer({ maxSessionMemory: 64, settings: { maxConcurrentStreams: 1000 } }, handler);
+  const h2 = http2.createServer({ maxSessionMemory: 64, settings: { maxConcurrentStreams: maxStreams } }, handler);
   // Node checks headersTimeout and requestTimeout on this interval: a
   // coarser one would let a stalled client hold its connection longer.
   const h1 = http.createServer({ keepAlive: true, connectionsCheckingInterval: Math.max(50, Math.min(readTimeoutMs / 4, 30_000)) }, handler);
@@ -85,7 +91,7 @@ export async function listenHttp(options: HttpServerOptions): Promise<RunningHtt
             allowHTTP1: true,
             handshakeTimeout: readTimeoutMs,
             maxSessionMemory: 64,
-            settings: { maxConcurrentStreams: 1000 },
+            settings: { maxConcurrentStreams: maxStreams },
             ...(options.tls.clientCa === undefined ? {} : { requestCert: true, rejectUnauthorized: true }),
           },
           handler,
@@ -121,9 +127,32 @@ export async function listenHttp(options: HttpServerOptions): Promise<RunningHtt
   // Nagle off, as node:http and node:http2 do for the servers they own: a
   // gRPC answer is several small writes (headers, data, trailers), and with
   // Nagle on each waits for the client's delayed ACK.
+  const perClient = new Map<string, number>();
+  let refusedSinceLog = 0;
+  let lastRefusalLog = -Infinity;
   const tcp = net.createServer({ noDelay: true, keepAlive: true }, (socket) => {
+    const client = socket.remoteAddress ?? "";
+    const held = perClient.get(client) ?? 0;
+    if (held >= maxConnectionsPerClient) {
+      refusedSinceLog++;
+      const now = Date.now();
+      if (now - lastRefusalLog >= 10_000) {
+        options.log.warn("connection refused: the client address holds server.max_connections_per_client connections already", { client, limit: maxConnectionsPerClient, refused: refusedSinceLog });
+        lastRefusalLog = now;
+        refusedSinceLog = 0;
+      }
+      socket.on("error", () => undefined);
+      socket.destroy();
+      return;
+    }
+    perClient.set(client, held + 1);
     sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
+    socket.on("close", () => {
+      sockets.delete(socket);
+      const left = (perClient.get(client) ?? 1) - 1;
+      if (left <= 0) perClient.delete(client);
+      else perClient.set(client, left);
+    });
     // Errors after hand-over are the HTTP servers' to handle; this listener
     // only keeps a reset during sniffing from crashing the process.
     socket.on("error", () => undefined);

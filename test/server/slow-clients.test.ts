@@ -94,3 +94,55 @@ describe("slow and stalled clients", () => {
     expect(((await h1.json()) as { content: string }).content.length).toBeGreaterThan(0);
   });
 });
+
+describe("connection and stream caps", () => {
+  let fake: FakeUpstream;
+  let tierd: Tierd;
+  beforeAll(async () => {
+    fake = await startFakeUpstream({ record: false });
+    const yaml = baseConfigYaml(fake.url).replace("shutdown_grace_ms: 2000", "shutdown_grace_ms: 200\n  max_connections_per_client: 4\n  max_streams_per_connection: 7");
+    tierd = await startTierd({ configText: yaml, configSource: "t.yaml", env: {}, port: 0, logger: silentLogger });
+  });
+  afterAll(async () => {
+    await tierd?.close(200);
+    await fake?.close();
+  });
+
+  it("announces server.max_streams_per_connection in its HTTP/2 settings", async () => {
+    const session = http2.connect(tierd.url);
+    try {
+      const settings = await new Promise<http2.Settings>((resolve) => session.once("remoteSettings", resolve));
+      expect(settings.maxConcurrentStreams).toBe(7);
+    } finally {
+      session.close();
+    }
+  });
+
+  it("closes a client address's connections beyond server.max_connections_per_client, and takes new ones once some close", async () => {
+    const open = (): Promise<net.Socket> =>
+      new Promise((resolve) => {
+        const s = net.connect(tierd.port, "127.0.0.1", () => resolve(s));
+        s.on("error", () => undefined);
+      });
+    const held = await Promise.all(Array.from({ length: 4 }, open));
+    const extra = await open();
+    const closed = await new Promise<boolean>((resolve) => {
+      extra.once("close", () => resolve(true));
+      setTimeout(() => resolve(false), 5_000);
+    });
+    expect(closed).toBe(true);
+    expect(held.every((s) => !s.destroyed)).toBe(true);
+    held[0]!.destroy();
+    // One slot is free again (once the server has seen the close): a real call goes through.
+    const callWorks = async () => {
+      const client = createClient(RouterService, createGrpcTransport({ baseUrl: tierd.url }));
+      return client.classify({ messages: [{ role: Role.USER, content: "hi" }] }).then(
+        (r) => r.decision !== undefined,
+        () => false,
+      );
+    };
+    await expect.poll(callWorks, { timeout: 5_000, interval: 100 }).toBe(true);
+    for (const s of held) s.destroy();
+  });
+
+});
