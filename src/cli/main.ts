@@ -2,7 +2,8 @@
 // subcommands are offline tools over the same core code.
 import { parseArgs } from "node:util";
 import { startTierd } from "../app.js";
-import { ConfigError } from "../config/index.js";
+import { ConfigError, loadConfig } from "../config/index.js";
+import { createLogger } from "../core/log.js";
 import { CALIBRATE_USAGE, calibrateCommand } from "./calibrate.js";
 import { CLASSIFY_USAGE, classifyCommand } from "./classify.js";
 import { EXPORT_USAGE, runExport } from "./export-labels.js";
@@ -10,13 +11,16 @@ import { hashKeyCommand } from "./hash-key.js";
 import { runLedgerCommand } from "./ledger-access.js";
 import { MIGRATE_USAGE, runMigrate } from "./migrate.js";
 import { REPORT_USAGE, runReport } from "./report.js";
+import { cluster, parseWorkers, superviseWorkers, workersProblem } from "./workers.js";
 
-const USAGE = `usage: tierd [serve] [--config FILE] [--host HOST] [--port PORT]
+const USAGE = `usage: tierd [serve] [--config FILE] [--host HOST] [--port PORT] [--workers N|auto]
        tierd report | export-fewshot | export-labels | migrate [--help]
        tierd hash-key [--new]
 
   serve      run the router (default). Config: --config FILE, else $TIERD_CONFIG,
              else the embedded default (demo upstream unless TIERD_BASE_URL is set).
+             --workers N (or $TIERD_WORKERS): N processes share the port; auto: one per core;
+             default 1. N > 1 with budgets or rate limits needs counters.store: redis.
   report          the usage report from the ledger
   export-fewshot  misrouted requests as few-shot examples (JSONL)
   export-labels   feedback as training labels (JSONL)
@@ -57,7 +61,7 @@ export async function main(argv: string[]): Promise<number> {
 async function serve(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { config: { type: "string" }, host: { type: "string" }, port: { type: "string" }, help: { type: "boolean" } },
+    options: { config: { type: "string" }, host: { type: "string" }, port: { type: "string" }, workers: { type: "string" }, help: { type: "boolean" } },
     strict: true,
   });
   if (values.help) {
@@ -72,6 +76,31 @@ async function serve(args: string[]): Promise<number> {
       process.stderr.write(`tierd: --port must be an integer in 0-65535, got "${values.port}"\n`);
       return 2;
     }
+  }
+  const workers = parseWorkers(values.workers ?? (process.env.TIERD_WORKERS || undefined));
+  if (typeof workers === "string") {
+    process.stderr.write(`tierd: ${workers}\n`);
+    return 2;
+  }
+  if (workers > 1 && cluster.isPrimary) {
+    // Check what can be checked before forking: a config the workers would
+    // refuse (or one whose budgets they would count N times over) stops here.
+    if (configPath !== undefined) {
+      try {
+        const problem = workersProblem(loadConfig({ path: configPath, env: process.env }), workers);
+        if (problem !== undefined) {
+          process.stderr.write(`tierd: ${problem}\n`);
+          return 2;
+        }
+      } catch (err) {
+        if (err instanceof ConfigError) {
+          process.stderr.write(`tierd: ${err.message}\n`);
+          return 1;
+        }
+        throw err;
+      }
+    }
+    return superviseWorkers({ workers, log: createLogger({ level: "info" }) });
   }
   let app;
   try {
