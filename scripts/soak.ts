@@ -7,7 +7,15 @@
 //   - the ledger holds exactly one record per request;
 //   - no budget was overspent (ledger sums per caller <= the budget);
 //   - tierd's RSS has no growth trend after warm-up (least-squares slope);
-//   - no upstream request is left open, and no socket once tierd stopped.
+//   - no upstream request is left open, and no socket once tierd stopped;
+// and, beside the load, hostile and operational events:
+//   - stalled clients (no bytes, one byte, an HTTP/2 preface alone, half an
+//     HTTP/1.1 body) are closed by the server within its idle and read
+//     timeouts, over and over, while the load runs;
+//   - deeply nested JSON bodies get 400 and do not stall the load;
+//   - at 80% of the run tierd is restarted (SIGTERM, exit 0, a new process
+//     on the same port and ledger): budgets must still hold afterwards
+//     (counters rebuilt from the ledger), and every request is in the ledger.
 //
 //   npm run soak                                   # 20,000 requests (at most 600 s)
 //   npm run soak -- --requests 3000 --concurrency 32 --max-seconds 300 [--json out.json]
@@ -15,6 +23,7 @@
 // --max-seconds bounds the run: no new request starts after it, and the
 // checks apply to the requests sent (CI runs a short, time-bounded soak).
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -42,6 +51,9 @@ const MAX_SECONDS = Number(args["max-seconds"]);
 /** A request still open after this is a hang, whatever it was asked to do. */
 const HANG_MS = 20_000;
 const BUDGETS_USD = { tight: 0.02, saver: 0.05 };
+/** The server's idle and read timeouts in the soak: a stalled client must be gone within this plus slack. */
+const STALL_TIMEOUT_MS = 2_000;
+const STALLED_CLIENTS = 16;
 
 /** mulberry32: a small seeded PRNG (public domain, Tommy Ettinger). */
 function prng(seed: number): () => number {
@@ -97,7 +109,7 @@ const ALLOWED = new Set([
 function configYaml(fakeUrl: string, ledger: string): string {
   const deployment = (model: string) => ({ model, base_url: fakeUrl, api_key: "soak-upstream-key", timeout_ms: 1_500, ttft_timeout_ms: 1_000 });
   return stringify({
-    server: { shutdown_grace_ms: 5_000 },
+    server: { shutdown_grace_ms: 5_000, idle_timeout_ms: STALL_TIMEOUT_MS, read_timeout_ms: STALL_TIMEOUT_MS },
     // info: spawnTierd learns the port from the "tierd listening" line.
     log: { level: "info" },
     deployments: {
@@ -154,8 +166,9 @@ async function main(): Promise<number> {
   const configPath = join(dir, "tierd.yaml");
   const fake = await startFakeUpstream({ record: false, latencyMs: 2 });
   writeFileSync(configPath, configYaml(fake.url, ledgerPath));
-  const tierd = await spawnTierd(["--config", configPath, "--port", "0"]);
-  const pid = tierd.child.pid!;
+  let tierd = await spawnTierd(["--config", configPath, "--port", "0"]);
+  const port = Number(new URL(tierd.url).port);
+  let pid: number | undefined = tierd.child.pid!;
   const clients = Object.fromEntries(
     Object.entries(CALLERS).map(([name, c]) => {
       const interceptors = [bearer(c.key)];
@@ -175,12 +188,82 @@ async function main(): Promise<number> {
   const rss: { x: number; y: number }[] = [];
   const started = Date.now();
   const sampler = setInterval(() => {
+    // The first process only: a restarted one warms up from scratch.
+    if (pid === undefined) return;
     const mb = rssMb(pid);
     if (mb !== undefined) rss.push({ x: (Date.now() - started) / 1000, y: mb });
   }, 250);
   const deadline = started + MAX_SECONDS * 1000;
   let next = 0;
   let sent = 0;
+  let inFlight = 0;
+  /** Set while tierd restarts: no request starts until it resolves. */
+  let gate: Promise<void> | undefined;
+  let restarted = false;
+  let earlierStderr = "";
+  let stopHostile = false;
+
+  // Stalled clients, reopened as the server closes them: each must be closed
+  // within the server's timeouts (plus slack for a loaded machine).
+  const STALLS = ["", "P", "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", "POST /tierd.v1.RouterService/Classify HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"mess"];
+  let stallsClosed = 0;
+  const stallOnce = (k: number): Promise<void> =>
+    new Promise((resolve) => {
+      const opened = Date.now();
+      const socket = net.connect(port, "127.0.0.1", () => socket.write(STALLS[k % STALLS.length]!));
+      socket.on("error", () => undefined);
+      socket.resume();
+      const limit = setTimeout(() => {
+        if (!gate && !stopHostile) failures.push(`a stalled client (${JSON.stringify(STALLS[k % STALLS.length]!.slice(0, 12))}) was still open after ${STALL_TIMEOUT_MS * 3} ms`);
+        socket.destroy();
+      }, STALL_TIMEOUT_MS * 3);
+      socket.on("close", () => {
+        clearTimeout(limit);
+        if (Date.now() - opened >= STALL_TIMEOUT_MS / 2) stallsClosed++;
+        resolve();
+      });
+    });
+  const stallers = Array.from({ length: STALLED_CLIENTS }, async (_, k) => {
+    for (let n = 0; !stopHostile; n++) {
+      if (gate) await gate;
+      await stallOnce(k + n);
+    }
+  });
+
+  // Deeply nested JSON: a 1 MB body of brackets, answered 400 without holding anything up.
+  const nested = "[".repeat(500_000) + "]".repeat(500_000);
+  let nestedRefused = 0;
+  const nester = (async () => {
+    while (!stopHostile) {
+      if (gate) await gate;
+      try {
+        const res = await fetch(`http://127.0.0.1:${port}/tierd.v1.RouterService/Classify`, { method: "POST", headers: { "content-type": "application/json" }, body: nested });
+        await res.arrayBuffer();
+        if (res.status === 400) nestedRefused++;
+        else if (!gate) failures.push(`a deeply nested JSON body got HTTP ${res.status}, not 400`);
+      } catch {
+        // The connection closed with the 400 or by the restart: fine.
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  })();
+
+  /** At 80% of the run: drain, SIGTERM (must exit 0), a new tierd on the same port and ledger. */
+  const restart = async () => {
+    restarted = true;
+    let open!: () => void;
+    gate = new Promise((resolve) => (open = resolve));
+    while (inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    pid = undefined;
+    earlierStderr += tierd.stderr();
+    tierd.child.kill("SIGTERM");
+    const code = await tierd.exited;
+    if (code !== 0) failures.push(`tierd exited with ${code} at the restart`);
+    tierd = await spawnTierd(["--config", configPath, "--port", String(port)]);
+    gate = undefined;
+    open();
+    count("restart");
+  };
 
   const one = async (i: number) => {
     const r = random();
@@ -239,12 +322,25 @@ async function main(): Promise<number> {
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
       while (next < TOTAL && Date.now() < deadline) {
+        if (!restarted && (next >= TOTAL * 0.8 || Date.now() >= started + MAX_SECONDS * 800)) void restart();
+        if (gate) await gate;
+        if (!(next < TOTAL && Date.now() < deadline)) break;
         const i = next++;
         sent++;
-        await one(i);
+        inFlight++;
+        try {
+          await one(i);
+        } finally {
+          inFlight--;
+        }
       }
     }),
   );
+  stopHostile = true;
+  await Promise.all([...stallers, nester]);
+  if (!restarted) failures.push("the run ended before the restart");
+  if (stallsClosed < STALLED_CLIENTS) failures.push(`only ${stallsClosed} stalled clients were closed by the server`);
+  if (nestedRefused === 0) failures.push("no nested-JSON body was refused");
   const elapsedS = (Date.now() - started) / 1000;
   clearInterval(sampler);
   const stoppedByTime = sent < TOTAL;
@@ -262,7 +358,7 @@ async function main(): Promise<number> {
   await new Promise((resolve) => setTimeout(resolve, 500));
   const socketsAfter = fake.openSockets();
   if (socketsAfter !== 0) failures.push(`${socketsAfter} sockets to the upstream still open after tierd stopped`);
-  const unexpected = tierd.stderr().split("\n").filter((l) => l.includes('"level":"error"'));
+  const unexpected = (earlierStderr + tierd.stderr()).split("\n").filter((l) => l.includes('"level":"error"'));
   if (unexpected.length > 0) failures.push(`tierd logged errors:\n${unexpected.slice(0, 5).join("\n")}`);
 
   // The ledger: one record per request, and budgets held.
@@ -294,7 +390,8 @@ async function main(): Promise<number> {
   // under 20 s meaningless: those are reported, not judged.
   const warmupS = elapsedS * 0.4;
   const warm = rss.filter((p) => p.x >= warmupS);
-  const windowS = elapsedS - warmupS;
+  // Samples stop at the restart (the new process warms up from scratch).
+  const windowS = (rss.at(-1)?.x ?? elapsedS) - warmupS;
   const judged = windowS >= 20 && warm.length >= 40;
   const mbPerMin = warm.length >= 2 ? slope(warm) * 60 : 0;
   const growthMb = (mbPerMin * windowS) / 60;
@@ -323,6 +420,7 @@ async function main(): Promise<number> {
       growthLimitMb: Number(growthLimitMb.toFixed(1)),
     },
     upstream: { openRequestsAfter: openUpstream, idleSocketsWhileRunning: idleSockets, socketsAfterStop: socketsAfter },
+    hostile: { stalledClientsClosed: stallsClosed, nestedJsonRefused: nestedRefused, restarted },
     outcomes: Object.fromEntries([...outcomes.entries()].sort()),
     failures,
   };
