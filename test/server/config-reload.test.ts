@@ -4,16 +4,18 @@
 // working; a broken file is refused with its fields named and the running
 // configuration keeps serving; settings that need a restart are named.
 import { writeFileSync } from "node:fs";
-import { Code, ConnectError } from "@connectrpc/connect";
+import { Code, ConnectError, createClient } from "@connectrpc/connect";
+import { createGrpcTransport } from "@connectrpc/connect-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AdminService } from "../../gen/tierd/v1/admin_pb.js";
-import { Role, RouterService, Tier } from "../../gen/tierd/v1/router_pb.js";
+import { Role, RouterService, Tier, type StreamSummary } from "../../gen/tierd/v1/router_pb.js";
 import { startTierd, type Tierd } from "../../src/app.js";
 import { ConfigError } from "../../src/config/index.js";
 import { silentLogger } from "../../src/core/log.js";
 import { startFakeUpstream, type FakeUpstream } from "../../src/demo/fake-upstream.js";
 import { authConfigYaml, clientsFor, testKey } from "../callers/keys.js";
-import { writeTempConfig } from "../helpers/process.js";
+import { spawnTierd, writeTempConfig } from "../helpers/process.js";
+import { baseConfigYaml } from "../helpers/tierd.js";
 
 const first = testKey("tierd_test_reload_first_0123456789abcd", "first");
 const second = testKey("tierd_test_reload_second_0123456789abc", "second");
@@ -120,3 +122,58 @@ describe("AdminService.ReloadConfig", () => {
     expect(ConnectError.from(tooMany).code).toBe(Code.InvalidArgument);
   });
 });
+
+describe("SIGHUP reloads the configuration of a running tierd", () => {
+  let fake: FakeUpstream;
+  beforeAll(async () => {
+    fake = await startFakeUpstream({ record: false });
+  });
+  afterAll(async () => {
+    await fake?.close();
+  });
+
+  it("bills the next request at a new price while a stream in flight completes on the old one; a broken file is logged with its fields and the old config serves", { timeout: 60_000 }, async () => {
+    const yamlAt = (input: number) =>
+      baseConfigYaml(fake.url).replace("level: silent", "level: info") + `pricing:\n  openai/gpt-4o-mini: { input: ${input}, output: 0.6 }\n`;
+    const path = writeTempConfig(yamlAt(0.15));
+    const p = await spawnTierd(["--config", path, "--port", "0"]);
+    try {
+      const client = createClient(RouterService, createGrpcTransport({ baseUrl: p.url }));
+      const inputCost = (r: { costPicoUsd: bigint; usage?: { outputTokens: number } | undefined }) => r.costPicoUsd - BigInt(r.usage!.outputTokens) * 600_000n;
+      // A stream that waits 1.5 s for its first token: in flight across the reload.
+      const streaming = (async () => {
+        let summary: StreamSummary | undefined;
+        for await (const msg of client.streamCompletion({ messages: ask('a slow story [[fake:{"delayFirstTokenMs":1500}]]'), tierOverride: Tier.NANO, params: { maxOutputTokens: 40 } })) {
+          if (msg.event.case === "summary") summary = msg.event.value;
+        }
+        return summary!;
+      })();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      writeFileSync(path, yamlAt(1.5));
+      p.child.kill("SIGHUP");
+      await until(() => p.stderr().includes('"msg":"configuration reloaded'), 10_000);
+      const after = await client.route({ messages: ask("priced after the reload"), tierOverride: Tier.NANO, params: { maxOutputTokens: 40 } });
+      expect(inputCost(after)).toBe(BigInt(after.usage!.inputTokens) * 1_500_000n);
+      const stream = await streaming;
+      expect(inputCost(stream)).toBe(BigInt(stream.usage!.inputTokens) * 150_000n);
+
+      writeFileSync(path, yamlAt(1.5).replace("deployments: [nano-1]", "deployments: [nowhere]"));
+      p.child.kill("SIGHUP");
+      await until(() => p.stderr().includes("SIGHUP: configuration not reloaded"), 10_000);
+      expect(p.stderr()).toMatch(/SIGHUP: configuration not reloaded, the running one keeps serving: [\s\S]*tiers\.nano\.deployments/);
+      const still = await client.route({ messages: ask("still the reloaded price"), tierOverride: Tier.NANO, params: { maxOutputTokens: 40 } });
+      expect(inputCost(still)).toBe(BigInt(still.usage!.inputTokens) * 1_500_000n);
+    } finally {
+      p.child.kill("SIGTERM");
+      await p.exited;
+    }
+  });
+});
+
+async function until(check: () => boolean, timeoutMs: number): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error("timed out");
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
