@@ -178,3 +178,83 @@ class UpstreamFaultsOverGrpc(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class RouterServiceOverTls(unittest.TestCase):
+    """The same stubs over TLS: tierd with server.tls and a certificate this test makes."""
+
+    proc = None
+
+    @classmethod
+    def setUpClass(cls):
+        import tempfile
+
+        cls.dir = tempfile.mkdtemp(prefix="tierd-py-tls-")
+        cert, key = os.path.join(cls.dir, "tls.crt"), os.path.join(cls.dir, "tls.key")
+        subprocess.run(
+            ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
+             "-subj", "/CN=tierd-test", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert],
+            check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        upstream = "http://127.0.0.1:9/v1"
+        config = os.path.join(cls.dir, "tierd.yaml")
+        with open(config, "w") as f:
+            f.write(
+                f"server:\n  tls: {{ cert_file: {cert}, key_file: {key} }}\nlog:\n  level: info\n"
+                "deployments:\n"
+                f"  nano-1: {{ model: openai/gpt-4o-mini, base_url: \"{upstream}\", api_key: k }}\n"
+                f"  mid-1: {{ model: anthropic/claude-sonnet-4-6, base_url: \"{upstream}\", api_key: k }}\n"
+                f"  frontier-1: {{ model: anthropic/claude-opus-4-7, base_url: \"{upstream}\", api_key: k }}\n"
+                "tiers:\n  nano: { deployments: [nano-1] }\n  mid: { deployments: [mid-1] }\n  frontier: { deployments: [frontier-1] }\n"
+                "usage:\n  database_url: \"sqlite::memory:\"\nauth:\n  enabled: false\n"
+            )
+        env = dict(os.environ)
+        env.pop("TIERD_CONFIG", None)
+        cls.proc = subprocess.Popen(
+            ["node", "bin/tierd.js", "serve", "--config", config, "--port", "0"],
+            cwd=REPO, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        )
+        listening = re.compile(r'"msg":"tierd listening","url":"https://([^"]+)"')
+        deadline = time.monotonic() + 30
+        addr = None
+        while time.monotonic() < deadline and addr is None:
+            line = cls.proc.stderr.readline()
+            if not line:
+                break
+            match = listening.search(line)
+            if match:
+                addr = match.group(1)
+        if addr is None:
+            cls.proc.kill()
+            raise RuntimeError("tierd with TLS did not start")
+        with open(cert, "rb") as f:
+            cls.ca = f.read()
+        cls.addr = addr
+        cls.channel = grpc.secure_channel(addr, grpc.ssl_channel_credentials(root_certificates=cls.ca))
+        cls.stub = router_pb2_grpc.RouterServiceStub(cls.channel)
+
+    @classmethod
+    def tearDownClass(cls):
+        import shutil
+
+        cls.channel.close()
+        if cls.proc is not None:
+            cls.proc.terminate()
+            try:
+                cls.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                cls.proc.kill()
+            cls.proc.stderr.close()
+        shutil.rmtree(cls.dir, ignore_errors=True)
+
+    def test_classify_over_tls(self):
+        res = self.stub.Classify(pb.ClassifyRequest(messages=QUESTION, request_id="py-tls"), timeout=10)
+        self.assertEqual(res.request_id, "py-tls")
+        self.assertIn(res.decision.tier, (pb.TIER_NANO, pb.TIER_MID, pb.TIER_FRONTIER))
+
+    def test_refuses_a_cleartext_channel(self):
+        with grpc.insecure_channel(self.addr) as plain:
+            stub = router_pb2_grpc.RouterServiceStub(plain)
+            with self.assertRaises(grpc.RpcError) as caught:
+                stub.Classify(pb.ClassifyRequest(messages=QUESTION), timeout=5)
+            self.assertEqual(caught.exception.code(), grpc.StatusCode.UNAVAILABLE)
