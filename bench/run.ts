@@ -25,6 +25,7 @@ import {
   REPO_ROOT,
   startFakeProcess,
   startPortkeyProcess,
+  startBareConnectProcess,
   startTierdProcess,
   type FakeProcess,
   type ServerProcess,
@@ -128,7 +129,7 @@ function portkeyHeaders(fake: FakeProcess): string[] {
   return ["content-type: application/json", "authorization: Bearer bench-key", "x-portkey-provider: openai", `x-portkey-custom-host: ${fake.url}`];
 }
 
-function unaryCases(fake: FakeProcess, tierd: TierdProcess, peer: ServerProcess | undefined, cached: TierdProcess | undefined, allTierdCases: boolean): UnaryCase[] {
+function unaryCases(fake: FakeProcess, tierd: TierdProcess, peer: ServerProcess | undefined, cached: TierdProcess | undefined, allTierdCases: boolean, bare?: ServerProcess): UnaryCase[] {
   const cases: UnaryCase[] = [
     { id: "direct", label: "direct to the fake upstream (baseline)", h1: true, url: () => `${fake.url}/chat/completions`, bodyFile: files.direct, headers: ["content-type: application/json"], watch: () => ({ fake }) },
     { id: "route-grpc", label: "tierd Route, gRPC", baseline: "direct", h1: false, url: () => `${tierd.url}/tierd.v1.RouterService/Route`, bodyFile: files.routeGrpc, headers: GRPC_HEADERS, watch: () => ({ tierd, fake }) },
@@ -141,6 +142,10 @@ function unaryCases(fake: FakeProcess, tierd: TierdProcess, peer: ServerProcess 
     if (cached !== undefined) {
       cases.push({ id: "route-cached", label: "tierd Route, gRPC, cache hit", baseline: "direct", h1: false, url: () => `${cached.url}/tierd.v1.RouterService/Route`, bodyFile: files.routeGrpc, headers: GRPC_HEADERS, watch: () => ({ tierd: cached, fake }) });
     }
+  }
+  if (bare !== undefined) {
+    // The framework's floor: connect-node alone decoding the same Route request and answering it.
+    cases.push({ id: "bare-connect", label: "bare connect-node Route, gRPC (floor: no routing, no upstream)", h1: false, url: () => `${bare.url}/tierd.v1.RouterService/Route`, bodyFile: files.routeGrpc, headers: GRPC_HEADERS, watch: () => ({ bare }) });
   }
   if (peer !== undefined) {
     cases.push({ id: "peer", label: "Portkey gateway 1.15.2", baseline: "direct", h1: true, url: () => `${peer.url}/v1/chat/completions`, bodyFile: files.direct, headers: portkeyHeaders(fake), watch: () => ({ peer, fake }) });
@@ -415,7 +420,9 @@ async function main(): Promise<void> {
       skipped["route-cached"] = "this build has no response cache (no `cache` section in the config schema)";
     }
   }
-  const cases = only(unaryCases(fake, tierd, peer, cached, true));
+  const bare = await startBareConnectProcess();
+  running.push(bare);
+  const cases = only(unaryCases(fake, tierd, peer, cached, true, bare));
   await runUnarySet("upstream 0 ms", cases, unary);
   const tierdLoadedRssMb = roundFigure(memoryMb(tierd.pid).rss);
 
@@ -448,6 +455,7 @@ async function main(): Promise<void> {
     await slowFake.stop();
   }
   await peer?.stop();
+  await bare.stop();
 
   const open = selected("open-streams") ? await openStreams(PLAN.openStreams) : undefined;
   let classifier: Record<string, unknown> = {};
@@ -484,6 +492,13 @@ async function main(): Promise<void> {
   const stream1 = streamSummary.find((r) => r.label === "tierd StreamCompletion, gRPC" && r.concurrency === 1);
   const classifier500 = (classifier.prompts500Words as { p99Us?: number } | undefined)?.p99Us;
   const ratio64 = ratios[`route-grpc/peer @${maxConc}`];
+  // tierd's Route CPU per request as a multiple of bare connect-node's, per concurrency (medians of the repetitions).
+  const cpuMultiples: Record<string, number> = {};
+  for (const c of PLAN.concurrencies) {
+    const route = set0.find((r) => r.label === "tierd Route, gRPC" && r.concurrency === c)?.cpuUsPerRequest.median;
+    const floor = set0.find((r) => r.label.startsWith("bare connect-node") && r.concurrency === c)?.cpuUsPerRequest.median;
+    if (route !== undefined && floor !== undefined && floor > 0) cpuMultiples[`route-grpc CPU / bare connect-node CPU @${c}`] = roundFigure(route / floor);
+  }
   const targets: TargetCheck[] = [
     { name: "added latency, Route gRPC, concurrency 1, p50", target: "<= 0.25 ms", measured: `${formatSpread(grpc1?.overheadP50Ms, 3)} ms`, met: grpc1?.overheadP50Ms === undefined ? undefined : grpc1.overheadP50Ms.median <= 0.25 },
     { name: "added latency, Route gRPC, concurrency 1, p99", target: "<= 1 ms", measured: `${formatSpread(grpc1?.overheadP99Ms, 3)} ms`, met: grpc1?.overheadP99Ms === undefined ? undefined : grpc1.overheadP99Ms.median <= 1 },
@@ -507,6 +522,7 @@ async function main(): Promise<void> {
     unary: { "upstream 0 ms": set0, "upstream 50 ms": set50 },
     streams: streamSummary,
     throughputRatios: ratios,
+    cpuMultiples,
     memory: { tierdIdleRssMb, tierdRssAfterUnaryMb: tierdLoadedRssMb, tierdPeakRssMb },
     ...(open === undefined ? {} : { openStreams: open }),
     classifier,
@@ -549,6 +565,7 @@ async function main(): Promise<void> {
     targetsTable(targets),
     "",
     `Throughput ratios tierd/peer: ${Object.entries(ratios).map(([k, v]) => `${k}: ${formatSpread(v)}`).join("; ") || "-"}`,
+    `tierd Route CPU per request as a multiple of bare connect-node's (the same Route request decoded and answered by connect-node alone): ${Object.entries(cpuMultiples).map(([k, v]) => `${k.replace(/^.*@/, "concurrency ")}: ${v}x`).join("; ") || "-"}`,
     `tierd RSS: ${tierdIdleRssMb} MB idle, ${tierdLoadedRssMb} MB after the unary cases, peak ${tierdPeakRssMb} MB.`,
     ...Object.entries(skipped).map(([k, v]) => `Skipped ${k}: ${v}`),
     failedLedger.length > 0

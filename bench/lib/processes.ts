@@ -103,6 +103,12 @@ export async function startPortkeyProcess(): Promise<ServerProcess> {
   return serverOf(child, "Portkey gateway", "stdout");
 }
 
+/** The bare connect-node Route server (bench/bare-connect-server.ts): the framework's floor. */
+export async function startBareConnectProcess(): Promise<ServerProcess> {
+  const child = fork(join(REPO_ROOT, "bench", "bare-connect-server.ts"), [], { execArgv: ["--import", "tsx"], stdio: ["ignore", "pipe", "pipe", "ipc"] });
+  return serverOf(child, "bare connect-node server", "stdout");
+}
+
 /** Binds a child to CPUs (all its threads), for runs that pin processes apart. */
 export function pin(pid: number, cpus: string): void {
   spawnSync("taskset", ["-a", "-pc", cpus, String(pid)], { stdio: "ignore" });
