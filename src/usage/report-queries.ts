@@ -130,12 +130,16 @@ const bucketOf = (bucketMs: number, alias = "") => `(${alias}started_at_ms / ${b
 export async function queryReportAggregates(driver: SqlDriver, q: ReportQuery): Promise<ReportAggregates> {
   const bucketMs = Math.trunc(q.bucketMs);
   if (!(bucketMs > 0)) throw new Error(`report bucket must be a positive number of milliseconds, got ${q.bucketMs}`);
-  const cells = await queryCells(driver, q, bucketMs);
-  const answered = cells.reduce((n, c) => (c.kind !== "classify" && c.status === "ok" && c.servedTier !== null ? n + c.requests : n), 0);
   const cap = q.maxOrderStatisticsSamples ?? ORDER_STATISTICS_SAMPLES;
-  const sampleEvery = answered <= cap ? 1 : primeFrom(Math.ceil(answered / cap));
-  const [orderStatistics, misrouteCells, misroutes] = await Promise.all([
-    queryOrderStatistics(driver, q, sampleEvery),
+  // The totals and the percentiles are the two long reads: side by side (on
+  // SQLite each on a reader thread of its own, sqlite-readers.ts).
+  const [cells, { sampleEvery, orderStatistics }, misrouteCells, misroutes] = await Promise.all([
+    queryCells(driver, q, bucketMs),
+    (async () => {
+      const answered = await countAnswered(driver, q);
+      const sampleEvery = answered <= cap ? 1 : primeFrom(Math.ceil(answered / cap));
+      return { sampleEvery, orderStatistics: await queryOrderStatistics(driver, q, sampleEvery) };
+    })(),
     queryMisrouteCells(driver, q, bucketMs),
     queryMisroutes(driver, q),
   ]);
@@ -206,6 +210,17 @@ async function queryCells(driver: SqlDriver, q: ReportQuery, bucketMs: number): 
     inputTokens: numberOf(r.input_tokens),
     outputTokens: numberOf(r.output_tokens),
   }));
+}
+
+/** Answers the percentiles are taken from (the `served` set below), which sets the sampling step. */
+async function countAnswered(driver: SqlDriver, q: ReportQuery): Promise<number> {
+  const w = whereOf(q);
+  const rows = await driver.longRead(
+    `SELECT COUNT(*) AS n FROM usage_records WHERE ${w.sql} AND kind <> 'classify' AND status = 'ok' AND served_tier IS NOT NULL`,
+    w.params,
+    REPORT_TIMEOUT_MS,
+  );
+  return numberOf(rows[0]?.n);
 }
 
 /**

@@ -5,6 +5,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { errorCode, type SqlDriver, type SqlQuery, type SqlValue } from "./sql-driver.js";
+import { createSqliteReaders } from "./sqlite-readers.js";
 
 export interface SqliteDriverOptions {
   /** A file path, or ":memory:". */
@@ -30,6 +31,7 @@ export function createSqliteDriver(options: SqliteDriverOptions): SqlDriver {
   // SQLITE_BUSY and the ledger retries it later, asynchronously.
   db.pragma("busy_timeout = 50");
   const inserts = new Map<string, Database.Statement>();
+  const readers = memory ? undefined : createSqliteReaders(options.path);
 
   const query: SqlQuery = async (sql, params = []) => {
     const stmt = db.prepare(sql);
@@ -42,8 +44,10 @@ export function createSqliteDriver(options: SqliteDriverOptions): SqlDriver {
     dialect: "sqlite",
     location: memory ? "sqlite::memory:" : `sqlite:${options.path}`,
     query,
-    // Reads never wait on SQLite's writers (WAL), and better-sqlite3 cannot interrupt a statement anyway.
-    longRead: (sql, params) => query(sql, params),
+    // Reads never wait on SQLite's writers (WAL), and better-sqlite3 cannot
+    // interrupt a statement anyway. A file's long reads run on reader threads,
+    // off the event loop; an in-memory database has no second connection.
+    longRead: (sql, params) => (readers === undefined ? query(sql, params) : readers.read(sql, (params ?? []) as SqlValue[])),
     async insertMany(table, columns, rows) {
       const key = `${table}(${columns.join(",")})`;
       let stmt = inserts.get(key);
@@ -72,6 +76,7 @@ export function createSqliteDriver(options: SqliteDriverOptions): SqlDriver {
     // value at all (a bigint beyond 64 bits).
     isDataError: (err) => err instanceof RangeError || err instanceof TypeError || /^SQLITE_(CONSTRAINT|TOOBIG|MISMATCH|RANGE)/.test(errorCode(err) ?? ""),
     async close() {
+      await readers?.close();
       db.close();
     },
   };
