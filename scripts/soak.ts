@@ -13,6 +13,10 @@
 //     HTTP/1.1 body) are closed by the server within its idle and read
 //     timeouts, over and over, while the load runs;
 //   - deeply nested JSON bodies get 400 and do not stall the load;
+//   - the budget and rate-limit counters live in a Redis of the soak's own,
+//     which is killed at 50% of the run and restarted empty (no persistence)
+//     a second later: requests meanwhile get UNAVAILABLE, and the counters
+//     are rebuilt from the ledger when tierd reconnects;
 //   - at 80% of the run tierd is restarted (SIGTERM, exit 0, a new process
 //     on the same port and ledger): budgets must still hold afterwards
 //     (counters rebuilt from the ledger), and every request is in the ledger.
@@ -35,6 +39,7 @@ import { Role, RouterService, Tier } from "../gen/tierd/v1/router_pb.js";
 import { hashApiKey } from "../src/callers/index.js";
 import { startFakeUpstream, type Fault } from "../src/demo/fake-upstream.js";
 import { spawnTierd } from "../test/helpers/process.js";
+import { startOwnRedis } from "../test/helpers/redis.js";
 
 const { values: args } = parseArgs({
   options: {
@@ -106,7 +111,7 @@ const ALLOWED = new Set([
   Code.PermissionDenied,
 ]);
 
-function configYaml(fakeUrl: string, ledger: string): string {
+function configYaml(fakeUrl: string, ledger: string, redisUrl: string): string {
   const deployment = (model: string) => ({ model, base_url: fakeUrl, api_key: "soak-upstream-key", timeout_ms: 1_500, ttft_timeout_ms: 1_000 });
   return stringify({
     server: { shutdown_grace_ms: 5_000, idle_timeout_ms: STALL_TIMEOUT_MS, read_timeout_ms: STALL_TIMEOUT_MS },
@@ -130,6 +135,7 @@ function configYaml(fakeUrl: string, ledger: string): string {
     },
     budgets: { tight: { usd_per_day: BUDGETS_USD.tight }, saver: { usd_per_day: BUDGETS_USD.saver } },
     rate_limits: { roomy: { requests_per_minute: 1_000_000 }, narrow: { requests_per_minute: 600 } },
+    counters: { store: "redis", redis_url: redisUrl, key_prefix: "soak:" },
   });
 }
 
@@ -165,7 +171,8 @@ async function main(): Promise<number> {
   const ledgerPath = join(dir, "ledger.db");
   const configPath = join(dir, "tierd.yaml");
   const fake = await startFakeUpstream({ record: false, latencyMs: 2 });
-  writeFileSync(configPath, configYaml(fake.url, ledgerPath));
+  const redis = await startOwnRedis();
+  writeFileSync(configPath, configYaml(fake.url, ledgerPath, redis.url));
   let tierd = await spawnTierd(["--config", configPath, "--port", "0"]);
   const port = Number(new URL(tierd.url).port);
   let pid: number | undefined = tierd.child.pid!;
@@ -248,6 +255,16 @@ async function main(): Promise<number> {
     }
   })();
 
+  /** At 50% of the run: the counters' Redis dies and comes back empty a second later. */
+  let redisRestarted = false;
+  const restartRedis = async () => {
+    redisRestarted = true;
+    await redis.kill();
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await redis.restart();
+    count("redis restart");
+  };
+
   /** At 80% of the run: drain, SIGTERM (must exit 0), a new tierd on the same port and ledger. */
   const restart = async () => {
     restarted = true;
@@ -322,6 +339,7 @@ async function main(): Promise<number> {
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
       while (next < TOTAL && Date.now() < deadline) {
+        if (!redisRestarted && (next >= TOTAL * 0.5 || Date.now() >= started + MAX_SECONDS * 500)) void restartRedis();
         if (!restarted && (next >= TOTAL * 0.8 || Date.now() >= started + MAX_SECONDS * 800)) void restart();
         if (gate) await gate;
         if (!(next < TOTAL && Date.now() < deadline)) break;
@@ -339,6 +357,7 @@ async function main(): Promise<number> {
   stopHostile = true;
   await Promise.all([...stallers, nester]);
   if (!restarted) failures.push("the run ended before the restart");
+  if (!redisRestarted) failures.push("the run ended before the Redis restart");
   if (stallsClosed < STALLED_CLIENTS) failures.push(`only ${stallsClosed} stalled clients were closed by the server`);
   if (nestedRefused === 0) failures.push("no nested-JSON body was refused");
   const elapsedS = (Date.now() - started) / 1000;
@@ -420,13 +439,14 @@ async function main(): Promise<number> {
       growthLimitMb: Number(growthLimitMb.toFixed(1)),
     },
     upstream: { openRequestsAfter: openUpstream, idleSocketsWhileRunning: idleSockets, socketsAfterStop: socketsAfter },
-    hostile: { stalledClientsClosed: stallsClosed, nestedJsonRefused: nestedRefused, restarted },
+    hostile: { stalledClientsClosed: stallsClosed, nestedJsonRefused: nestedRefused, restarted, redisRestarted },
     outcomes: Object.fromEntries([...outcomes.entries()].sort()),
     failures,
   };
   process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
   if (args.json !== undefined) writeFileSync(args.json, JSON.stringify(summary, null, 2));
   await fake.close();
+  await redis.kill();
   rmSync(dir, { recursive: true, force: true });
   process.stdout.write(failures.length === 0 ? `soak: ${sent} passed, 0 failed\n` : `soak: FAILED (${failures.length} problems)\n`);
   return failures.length === 0 ? 0 : 1;
