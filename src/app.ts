@@ -11,7 +11,7 @@ import type { Interceptor } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { HealthCheckResponse_ServingStatus } from "../gen/grpc/health/v1/health_pb.js";
 import { startCache, type RunningCache } from "./cache/index.js";
-import { authProblemsAt, isLoopbackHost, type Authenticator, openCounters, type Counters } from "./callers/index.js";
+import { authProblemsAt, gatedBudgetStore, isLoopbackHost, type Authenticator, openCounters, type Counters } from "./callers/index.js";
 import { restartOnlyChanges, withRestartOnlyOf } from "./config/reload-plan.js";
 import { ConfigError, DEFAULT_DATABASE_URL, DEMO_DATABASE_URL, EMBEDDED_CONFIG_NAME, loadConfig, parseConfig, type Config } from "./config/index.js";
 import { serverStopping } from "./core/errors.js";
@@ -168,13 +168,15 @@ async function assemble(options: StartOptions, resources: ResourceStack): Promis
   const idempotency = await idempotencyOf(config, log);
   if (idempotency !== undefined) resources.push("idempotency", () => idempotency.close());
 
+  // Set while the budget counters are being rebuilt after a Redis reconnect (below).
+  const budgetGate: { pending: Promise<unknown> | undefined } = { pending: undefined };
   const shared: SharedParts = {
     log,
     source,
     ...observerOf(config, log, usage, telemetry, cache),
     ...(cache.responses === undefined ? {} : { responseCache: cache.responses }),
     ...(cache.decisions === undefined ? {} : { decisionCache: cache.decisions }),
-    ...(counters === undefined ? {} : { counters }),
+    ...(counters === undefined ? {} : { counters: { ...counters, budgets: gatedBudgetStore(counters.budgets, () => budgetGate.pending) } }),
     ...(idempotency === undefined ? {} : { idempotency }),
   };
   const current = createLiveGeneration(buildGeneration(config, shared));
@@ -196,7 +198,21 @@ async function assemble(options: StartOptions, resources: ResourceStack): Promis
       });
     };
     await restore();
-    counters.onReconnect(() => void restore());
+    // After a reconnect the counters may be empty (a Redis without
+    // persistence): budget checks wait until they are rebuilt, or a request
+    // would reserve against zero. Records still queued hold spend the
+    // counters lost (settles that failed while Redis was away): written
+    // first, so the rebuild counts them.
+    counters.onReconnect(() => {
+      const rebuilt = usage.ledger
+        .flush(5_000)
+        .catch(() => undefined)
+        .then(restore)
+        .finally(() => {
+          if (budgetGate.pending === rebuilt) budgetGate.pending = undefined;
+        });
+      budgetGate.pending = rebuilt;
+    });
   }
   const reloadClassifier = () => {
     const result = current.current.decider.reload();

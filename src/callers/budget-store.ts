@@ -34,3 +34,25 @@ export interface BudgetStore {
   raiseSpent(scope: BudgetScope, atLeastPico: bigint): Promise<void>;
   close(): Promise<void>;
 }
+
+/**
+ * The store, with every check and reservation waiting while `pending()`
+ * says the counters are being rebuilt (after Redis came back empty), so
+ * none is made against counters that read zero. Settles and renewals go
+ * straight through: they only add what was spent.
+ */
+export function gatedBudgetStore(store: BudgetStore, pending: () => Promise<unknown> | undefined): BudgetStore {
+  const ready = async () => {
+    const p = pending();
+    if (p !== undefined) await p.catch(() => undefined);
+  };
+  return {
+    reserve: async (scopes, amountPico, leaseMs) => (await ready(), store.reserve(scopes, amountPico, leaseMs)),
+    settle: (id, scopes, actualPico) => store.settle(id, scopes, actualPico),
+    renew: (id, scopes, leaseMs) => store.renew(id, scopes, leaseMs),
+    available: async (scopes) => (await ready(), store.available(scopes)),
+    spent: (scope) => store.spent(scope),
+    raiseSpent: (scope, atLeastPico) => store.raiseSpent(scope, atLeastPico),
+    close: () => store.close(),
+  };
+}

@@ -9,7 +9,7 @@ export { createCallerGate, type CallerGateOptions } from "./caller-gate.js";
 export { createBudgets, type BudgetHolder, type Budgets, type BudgetsOptions, type BudgetStanding, type TierPlan } from "./budgets.js";
 export { createMemoryBudgetStore, type MemoryBudgetStoreOptions } from "./budget-memory-store.js";
 export { createRedisBudgetStore } from "./budget-redis-store.js";
-export type { BudgetScope, BudgetStore, Reservation } from "./budget-store.js";
+export { gatedBudgetStore, type BudgetScope, type BudgetStore, type Reservation } from "./budget-store.js";
 export { windowOf, type BudgetWindow, type WindowKind } from "./budget-windows.js";
 export { inputTokensUpperBound, worstCaseCostPico } from "./worst-case.js";
 export { createRateLimits, type RateLimits, type RateLimitsOptions, type RateTicket } from "./rate-limits.js";

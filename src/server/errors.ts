@@ -50,9 +50,20 @@ export function toConnectError(reason: unknown, log: Logger): ConnectError {
     }
     return new ConnectError(reason.message, CODE_OF[reason.code], metadata, details);
   }
+  // The caller's stream or connection closed while its call was still
+  // being read or answered (a reset, a cancel racing the last write): there
+  // is nobody to answer, and it is no fault of tierd's.
+  const code = (reason as { code?: unknown } | null)?.code;
+  if (typeof code === "string" && GONE_CODES.has(code)) {
+    log.debug("the caller's stream closed before its call was answered", { error: code });
+    return new ConnectError("the caller's stream or connection closed", Code.Canceled);
+  }
   log.error("unexpected error", { error: reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason) });
   return new ConnectError("internal error; see the server log", Code.Internal);
 }
+
+/** Node's errors for a stream or socket the peer already closed. */
+const GONE_CODES = new Set(["ERR_HTTP2_INVALID_STREAM", "ERR_HTTP2_STREAM_CANCEL", "ERR_STREAM_DESTROYED", "ERR_STREAM_PREMATURE_CLOSE", "ERR_STREAM_WRITE_AFTER_END", "ECONNRESET", "EPIPE"]);
 
 const LIMIT_KIND: Record<LimitFacts["kind"], LimitKind> = {
   requests_per_minute: LimitKind.REQUESTS_PER_MINUTE,
