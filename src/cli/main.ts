@@ -102,6 +102,14 @@ async function serve(args: string[]): Promise<number> {
     }
     return superviseWorkers({ workers, log: createLogger({ level: "info" }) });
   }
+  // Signals are taken from the start: one that arrives while tierd starts
+  // (after "tierd listening", before start-up returns) must stop it
+  // gracefully, not kill it with the default action.
+  const early: NodeJS.Signals[] = [];
+  const takeEarly = (signal: NodeJS.Signals) => void early.push(signal);
+  process.on("SIGTERM", takeEarly);
+  process.on("SIGINT", takeEarly);
+  process.on("SIGHUP", takeEarly);
   let app;
   try {
     app = await startTierd({
@@ -116,6 +124,9 @@ async function serve(args: string[]): Promise<number> {
     }
     throw err;
   }
+  process.off("SIGTERM", takeEarly);
+  process.off("SIGINT", takeEarly);
+  process.off("SIGHUP", takeEarly);
   return new Promise<number>((resolve) => {
     let signals = 0;
     const stop = (signal: NodeJS.Signals) => {
@@ -147,5 +158,7 @@ async function serve(args: string[]): Promise<number> {
         process.stderr.write(`tierd: SIGHUP: TLS certificate not reloaded, the previous one keeps serving: ${err instanceof Error ? err.message : String(err)}\n`);
       }
     });
+    // What arrived during start-up, in order.
+    for (const signal of early) process.emit(signal, signal);
   });
 }
