@@ -169,14 +169,14 @@ async function assemble(options: StartOptions, resources: ResourceStack): Promis
   if (idempotency !== undefined) resources.push("idempotency", () => idempotency.close());
 
   // Set while the budget counters are being rebuilt after a Redis reconnect (below).
-  const budgetGate: { pending: Promise<unknown> | undefined } = { pending: undefined };
+  const budgetGate: { pending: Promise<unknown> | undefined; settleFailed: () => void } = { pending: undefined, settleFailed: () => undefined };
   const shared: SharedParts = {
     log,
     source,
     ...observerOf(config, log, usage, telemetry, cache),
     ...(cache.responses === undefined ? {} : { responseCache: cache.responses }),
     ...(cache.decisions === undefined ? {} : { decisionCache: cache.decisions }),
-    ...(counters === undefined ? {} : { counters: { ...counters, budgets: gatedBudgetStore(counters.budgets, () => budgetGate.pending) } }),
+    ...(counters === undefined ? {} : { counters: { ...counters, budgets: gatedBudgetStore(counters.budgets, () => budgetGate.pending, () => budgetGate.settleFailed()) } }),
     ...(idempotency === undefined ? {} : { idempotency }),
   };
   const current = createLiveGeneration(buildGeneration(config, shared));
@@ -203,7 +203,7 @@ async function assemble(options: StartOptions, resources: ResourceStack): Promis
     // would reserve against zero. Records still queued hold spend the
     // counters lost (settles that failed while Redis was away): written
     // first, so the rebuild counts them.
-    counters.onReconnect(() => {
+    const rebuild = () => {
       const rebuilt = usage.ledger
         .flush(5_000)
         .catch(() => undefined)
@@ -212,7 +212,19 @@ async function assemble(options: StartOptions, resources: ResourceStack): Promis
           if (budgetGate.pending === rebuilt) budgetGate.pending = undefined;
         });
       budgetGate.pending = rebuilt;
-    });
+    };
+    counters.onReconnect(rebuild);
+    // A settle that failed without the connection dropping (a timeout) also
+    // leaves spend out of the counters: rebuild a second later, once.
+    let later: NodeJS.Timeout | undefined;
+    budgetGate.settleFailed = () => {
+      if (later !== undefined || budgetGate.pending !== undefined) return;
+      later = setTimeout(() => {
+        later = undefined;
+        rebuild();
+      }, 1_000);
+      later.unref();
+    };
   }
   const reloadClassifier = () => {
     const result = current.current.decider.reload();

@@ -41,14 +41,18 @@ export interface BudgetStore {
  * none is made against counters that read zero. Settles and renewals go
  * straight through: they only add what was spent.
  */
-export function gatedBudgetStore(store: BudgetStore, pending: () => Promise<unknown> | undefined): BudgetStore {
+export function gatedBudgetStore(store: BudgetStore, pending: () => Promise<unknown> | undefined, onSettleFailed?: () => void): BudgetStore {
   const ready = async () => {
     const p = pending();
     if (p !== undefined) await p.catch(() => undefined);
   };
   return {
     reserve: async (scopes, amountPico, leaseMs) => (await ready(), store.reserve(scopes, amountPico, leaseMs)),
-    settle: (id, scopes, actualPico) => store.settle(id, scopes, actualPico),
+    settle: (id, scopes, actualPico) =>
+      store.settle(id, scopes, actualPico).catch((err: unknown) => {
+        onSettleFailed?.();
+        throw err;
+      }),
     renew: (id, scopes, leaseMs) => store.renew(id, scopes, leaseMs),
     available: async (scopes) => (await ready(), store.available(scopes)),
     spent: (scope) => store.spent(scope),

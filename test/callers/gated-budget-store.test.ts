@@ -27,4 +27,13 @@ describe("budget checks while the counters are rebuilt", () => {
     await store.settle("no-such-reservation", [scope], 7n);
     expect(await inner.spent(scope)).toBe(7n);
   });
+
+  it("says when a settle fails (so the counters are rebuilt from the ledger), and still fails it", async () => {
+    const inner = createMemoryBudgetStore();
+    let told = 0;
+    const broken = { ...inner, settle: () => Promise.reject(new Error("redis away")) };
+    const store = gatedBudgetStore(broken, () => undefined, () => told++);
+    await expect(store.settle("r", [scope], 5n)).rejects.toThrow("redis away");
+    expect(told).toBe(1);
+  });
 });
