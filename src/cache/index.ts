@@ -1,6 +1,6 @@
 export type { CacheBackend, CacheBackendStats } from "./backend.js";
 export { createMemoryBackend, ENTRY_OVERHEAD_BYTES, type MemoryBackendOptions } from "./memory-backend.js";
-export { createRedisBackend, redisLocation, type RedisBackend, type RedisBackendOptions } from "./redis-backend.js";
+export { createRedisBackend, redisLocation, redisReady, type RedisBackend, type RedisBackendOptions } from "./redis-backend.js";
 export { conversationHash, responseKeys } from "./cache-key.js";
 export { encodeEntry, decodeEntry, type CacheEntry } from "./cache-entry.js";
 export { createResponseCache, type ResponseCache, type ResponseCacheOptions, type ResponseCacheStats, type TierCachePolicy } from "./response-cache.js";

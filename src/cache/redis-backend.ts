@@ -121,22 +121,7 @@ export function createRedisBackend(options: RedisBackendOptions): RedisBackend {
         failed("set", err);
       }
     },
-    ready(timeoutMs) {
-      if (redis.status === "ready") return Promise.resolve(true);
-      return new Promise((resolve) => {
-        const done = (ok: boolean) => {
-          clearTimeout(timer);
-          redis.off("ready", onReady);
-          redis.off("error", onError);
-          resolve(ok);
-        };
-        const onReady = () => done(true);
-        const onError = () => done(false);
-        const timer = setTimeout(() => done(false), timeoutMs);
-        redis.on("ready", onReady);
-        redis.on("error", onError);
-      });
-    },
+    ready: (timeoutMs) => redisReady(redis, timeoutMs),
     stats: (): CacheBackendStats => ({ errors }),
     async close() {
       if (closed) return;
@@ -151,6 +136,27 @@ export function createRedisBackend(options: RedisBackendOptions): RedisBackend {
 }
 
 /** The URL without credentials: what logs may show. */
+/**
+ * Resolves true once the connection is ready; false on the first connection
+ * error or after `timeoutMs` (ioredis keeps reconnecting in the background).
+ */
+export function redisReady(redis: Redis, timeoutMs: number): Promise<boolean> {
+  if (redis.status === "ready") return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const done = (ok: boolean) => {
+      clearTimeout(timer);
+      redis.off("ready", onReady);
+      redis.off("error", onError);
+      resolve(ok);
+    };
+    const onReady = () => done(true);
+    const onError = () => done(false);
+    const timer = setTimeout(() => done(false), timeoutMs);
+    redis.on("ready", onReady);
+    redis.on("error", onError);
+  });
+}
+
 export function redisLocation(url: string): string {
   try {
     const u = new URL(url);

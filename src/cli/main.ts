@@ -11,7 +11,8 @@ import { hashKeyCommand } from "./hash-key.js";
 import { runLedgerCommand } from "./ledger-access.js";
 import { MIGRATE_USAGE, runMigrate } from "./migrate.js";
 import { REPORT_USAGE, runReport } from "./report.js";
-import { cluster, parseWorkers, superviseWorkers, workersProblem } from "./workers.js";
+import cluster from "node:cluster";
+import { parseWorkers, superviseWorkers, workersProblem } from "./workers.js";
 
 const USAGE = `usage: tierd [serve] [--config FILE] [--host HOST] [--port PORT] [--workers N|auto]
        tierd report | export-fewshot | export-labels | migrate [--help]

@@ -98,5 +98,3 @@ export function superviseWorkers(options: SuperviseOptions): Promise<number> {
     for (let i = 0; i < options.workers; i++) start();
   });
 }
-
-export { cluster };

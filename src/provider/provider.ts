@@ -248,7 +248,7 @@ export function createProvider(options: ProviderOptions): ProviderWithCooldown {
       // Billed for what the upstream produced (its usage never came: estimated), answered with what was delivered.
       upstreamLog.overran(target.deployment.name, cap!);
       const usage = usageOf(undefined, request, reader.content, toolCalls);
-      return answerOf({ ...completionOf(target, reader.content.slice(0, delivered), toolCalls, "length", usage, attempts) });
+      return answerOf(completionOf(target, reader.content.slice(0, delivered), toolCalls, "length", usage, attempts));
     }
     return answerOf(completionOf(target, reader.content, toolCalls, reader.finish, usageOf(reader.usage, request, reader.content, toolCalls), attempts));
   }

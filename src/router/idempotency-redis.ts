@@ -6,7 +6,7 @@
 // unchecked, and the outage is a rate-limited warning.
 import { Redis } from "ioredis";
 import type { Logger } from "../core/log.js";
-import { redisLocation } from "../cache/index.js";
+import { redisLocation, redisReady } from "../cache/index.js";
 import { bigintReplacer, bigintReviver } from "../core/bigint-json.js";
 import type { ClaimResult, IdempotencyStore, StoredAnswer } from "./idempotency.js";
 
@@ -112,22 +112,7 @@ export function createRedisIdempotencyStore(options: RedisIdempotencyOptions): R
         failed("release", err);
       }
     },
-    ready(timeoutMs) {
-      if (redis.status === "ready") return Promise.resolve(true);
-      return new Promise((resolve) => {
-        const done = (ok: boolean) => {
-          clearTimeout(timer);
-          redis.off("ready", onReady);
-          redis.off("error", onError);
-          resolve(ok);
-        };
-        const onReady = () => done(true);
-        const onError = () => done(false);
-        const timer = setTimeout(() => done(false), timeoutMs);
-        redis.on("ready", onReady);
-        redis.on("error", onError);
-      });
-    },
+    ready: (timeoutMs) => redisReady(redis, timeoutMs),
     async close() {
       closed = true;
       redis.disconnect();

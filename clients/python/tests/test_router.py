@@ -22,18 +22,18 @@ from tierd.v1 import router_pb2 as pb  # noqa: E402
 from tierd.v1 import router_pb2_grpc  # noqa: E402
 
 QUESTION = [pb.ChatMessage(role=pb.ROLE_USER, content="Is 7 a prime number?")]
-LISTENING = re.compile(r'"msg":"tierd listening","url":"http://([^"]+)"')
 
 
-def start_tierd():
-    """Starts tierd on a free port and returns (process, host:port)."""
+def start_tierd(args=(), scheme="http"):
+    """Starts `tierd serve --port 0 [args]` and returns (process, host:port)."""
     env = dict(os.environ)
     env.pop("TIERD_BASE_URL", None)
     env.pop("TIERD_CONFIG", None)
     proc = subprocess.Popen(
-        ["node", "bin/tierd.js", "serve", "--port", "0"],
+        ["node", "bin/tierd.js", "serve", "--port", "0", *args],
         cwd=REPO, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )
+    listening = re.compile(r'"msg":"tierd listening","url":"' + scheme + r'://([^"]+)"')
     deadline = time.monotonic() + 30
     seen = ""
     while time.monotonic() < deadline:
@@ -41,11 +41,20 @@ def start_tierd():
         if not line:
             break
         seen += line
-        match = LISTENING.search(line)
+        match = listening.search(line)
         if match:
             return proc, match.group(1)
     proc.kill()
     raise RuntimeError("tierd did not start:\n" + seen)
+
+
+def stop_tierd(proc):
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    proc.stderr.close()
 
 
 class RouterServiceOverGrpc(unittest.TestCase):
@@ -63,12 +72,7 @@ class RouterServiceOverGrpc(unittest.TestCase):
     def tearDownClass(cls):
         cls.channel.close()
         if cls.proc is not None:
-            cls.proc.terminate()
-            try:
-                cls.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                cls.proc.kill()
-            cls.proc.stderr.close()
+            stop_tierd(cls.proc)
 
     def test_classify_decides_a_tier_without_calling_a_model(self):
         res = self.stub.Classify(pb.ClassifyRequest(messages=QUESTION, request_id="py-classify"), timeout=10)
@@ -153,12 +157,7 @@ class UpstreamFaultsOverGrpc(unittest.TestCase):
     def tearDown(self):
         self.channel.close()
         if self.proc is not None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-            self.proc.stderr.close()
+            stop_tierd(self.proc)
 
     def test_every_deployment_failing_is_unavailable(self):
         # The directive makes the demo upstream fail every deployment, so the
@@ -208,25 +207,7 @@ class RouterServiceOverTls(unittest.TestCase):
                 "tiers:\n  nano: { deployments: [nano-1] }\n  mid: { deployments: [mid-1] }\n  frontier: { deployments: [frontier-1] }\n"
                 "usage:\n  database_url: \"sqlite::memory:\"\nauth:\n  enabled: false\n"
             )
-        env = dict(os.environ)
-        env.pop("TIERD_CONFIG", None)
-        cls.proc = subprocess.Popen(
-            ["node", "bin/tierd.js", "serve", "--config", config, "--port", "0"],
-            cwd=REPO, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-        )
-        listening = re.compile(r'"msg":"tierd listening","url":"https://([^"]+)"')
-        deadline = time.monotonic() + 30
-        addr = None
-        while time.monotonic() < deadline and addr is None:
-            line = cls.proc.stderr.readline()
-            if not line:
-                break
-            match = listening.search(line)
-            if match:
-                addr = match.group(1)
-        if addr is None:
-            cls.proc.kill()
-            raise RuntimeError("tierd with TLS did not start")
+        cls.proc, addr = start_tierd(["--config", config], scheme="https")
         with open(cert, "rb") as f:
             cls.ca = f.read()
         cls.addr = addr
@@ -239,12 +220,7 @@ class RouterServiceOverTls(unittest.TestCase):
 
         cls.channel.close()
         if cls.proc is not None:
-            cls.proc.terminate()
-            try:
-                cls.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                cls.proc.kill()
-            cls.proc.stderr.close()
+            stop_tierd(cls.proc)
         shutil.rmtree(cls.dir, ignore_errors=True)
 
     def test_classify_over_tls(self):
