@@ -105,12 +105,16 @@ async function serve(args: string[]): Promise<number> {
   }
   // Signals are taken from the start: one that arrives while tierd starts
   // (after "tierd listening", before start-up returns) must stop it
-  // gracefully, not kill it with the default action.
+  // gracefully, not kill it with the default action. Each signal keeps ONE
+  // listener for the life of the process and only the action behind it
+  // changes: removing the last listener stops Node's signal watcher, which
+  // drops a signal libuv has caught but not yet dispatched (tierd then never
+  // stopped) and, until the next listener, leaves the default action (tierd
+  // died by SIGTERM).
   const early: NodeJS.Signals[] = [];
-  const takeEarly = (signal: NodeJS.Signals) => void early.push(signal);
-  process.on("SIGTERM", takeEarly);
-  process.on("SIGINT", takeEarly);
-  process.on("SIGHUP", takeEarly);
+  let onSignal = (signal: NodeJS.Signals): void => void early.push(signal);
+  const relay = (signal: NodeJS.Signals): void => onSignal(signal);
+  for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) process.on(signal, relay);
   let app;
   try {
     app = await startTierd({
@@ -125,41 +129,38 @@ async function serve(args: string[]): Promise<number> {
     }
     throw err;
   }
-  process.off("SIGTERM", takeEarly);
-  process.off("SIGINT", takeEarly);
-  process.off("SIGHUP", takeEarly);
+  const started = app;
   return new Promise<number>((resolve) => {
-    let signals = 0;
+    let stops = 0;
     const stop = (signal: NodeJS.Signals) => {
-      signals++;
-      if (signals > 1) {
+      stops++;
+      if (stops > 1) {
         process.stderr.write(`tierd: second ${signal}, exiting now\n`);
         resolve(1);
         return;
       }
-      void app.close().then(
+      void started.close().then(
         () => resolve(0),
         () => resolve(1),
       );
     };
-    process.on("SIGTERM", stop);
-    process.on("SIGINT", stop);
     // SIGHUP reloads the configuration file and, with it, the classifier's
     // files (a retrained model, a new few-shot file); a bad file is logged
     // with its fields and the running configuration keeps serving.
-    process.on("SIGHUP", () => {
+    const reload = () => {
       try {
-        app.reloadConfig();
+        started.reloadConfig();
       } catch (err) {
         process.stderr.write(`tierd: SIGHUP: configuration not reloaded, the running one keeps serving: ${err instanceof Error ? err.message : String(err)}\n`);
       }
       try {
-        app.reloadTls();
+        started.reloadTls();
       } catch (err) {
         process.stderr.write(`tierd: SIGHUP: TLS certificate not reloaded, the previous one keeps serving: ${err instanceof Error ? err.message : String(err)}\n`);
       }
-    });
+    };
+    onSignal = (signal) => (signal === "SIGHUP" ? reload() : stop(signal));
     // What arrived during start-up, in order.
-    for (const signal of early) process.emit(signal, signal);
+    for (const signal of early.splice(0)) onSignal(signal);
   });
 }
