@@ -28,7 +28,11 @@ for (const backend of LEDGER_BACKENDS) {
       // socket dies. No retries and no cooldown: each scripted failure is
       // exactly one hop, and earlier tests' failures do not open breakers.
       const quiet = "retry:\n  max_retries: 0\ncooldown:\n  failure_threshold: 100000\n";
-      t = await startTestTierd({ yaml: yaml + quiet, fake: { chunkDelayMs: 2 } });
+      // 1,000 requests at once on a loaded 2-core machine: a first token can
+      // take longer than the 15 s default, and this test is about the
+      // ledger, not about timeouts.
+      const patient = (text: string) => text.replaceAll(/(api_key: test-key-\w+)/g, "$1\n    ttft_timeout_ms: 120000");
+      t = await startTestTierd({ yaml: patient(yaml) + quiet, fake: { chunkDelayMs: 2 } });
       admin = createClient(AdminService, createGrpcTransport({ baseUrl: t.tierd.url }));
     });
     afterAll(async () => {
@@ -36,7 +40,7 @@ for (const backend of LEDGER_BACKENDS) {
       await drop?.();
     });
 
-    it("leaves exactly one record per request for 1,000 concurrent requests, and the report total is their exact cost sum", async () => {
+    it("leaves exactly one record per request for 1,000 concurrent requests, and the report total is their exact cost sum", { timeout: 120_000 }, async () => {
       const started = Date.now();
       const endpoint = `/load-${backend.name}`;
       const ids = Array.from({ length: 1000 }, (_, i) => `load-${i}`);
