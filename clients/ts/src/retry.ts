@@ -1,5 +1,5 @@
 // Retries that cannot do harm. Only unary methods the proto declares free of
-// side effects or idempotent (Classify: `idempotency_level = NO_SIDE_EFFECTS`)
+// side effects or idempotent (Classify: `idempotency_level = IDEMPOTENT`)
 // are retried, and Route when it carries a request_id the caller chose: the
 // server then answers a retry of a request that already succeeded with the
 // stored answer (RouteResponse.replayed) instead of billing it twice. Only

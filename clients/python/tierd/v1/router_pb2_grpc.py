@@ -41,6 +41,13 @@ class RouterServiceServicer(object):
         (the LLM classifier, when enabled, may call the nano tier). It is free
         when only rules and the local classifier run. Use it to dry-run routing
         or to route with your own client.
+
+        IDEMPOTENT, not NO_SIDE_EFFECTS: a Classify is safe to retry (it
+        decides again and returns the same decision for the same request and
+        model), but it does have effects: it writes a decision record to the
+        ledger, counts against the caller's rate limit and, with the LLM
+        classifier on, may spend on the nano tier. So it is not offered as an
+        HTTP GET that a cache in between could answer without tierd.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
