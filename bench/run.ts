@@ -18,7 +18,7 @@ import Database from "better-sqlite3";
 import { configSchema } from "../src/config/index.js";
 import { ensureH2load, runH2load } from "./lib/h2load.js";
 import { chatCompletionJson, classifyRequestBinary, grpcFrame, routeRequestBinary, streamRequestBinary } from "./lib/payloads.js";
-import { cpuSeconds, loadAverage, memoryMb } from "./lib/proc.js";
+import { cpuSeconds, loadAverage, memoryMb, treeCpuSeconds } from "./lib/proc.js";
 import {
   buildTierd,
   ensurePeersInstalled,
@@ -75,6 +75,8 @@ const ONLY = args.only === undefined ? undefined : new Set(args.only.split(","))
 const selected = (id: string) => ONLY === undefined || ONLY.has(id);
 const OUT = args.out ?? join(REPO_ROOT, "bench", "results", QUICK ? "quick.json" : "latest.json");
 
+/** Processes of the multi-worker case (`tierd serve --workers N`). */
+const WORKERS = 2;
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const work = mkdtempSync(join(tmpdir(), "tierd-bench-"));
@@ -90,9 +92,10 @@ function benchConfigFile(name: string, extra = ""): string {
   return file;
 }
 
-async function startTierd(name: string, fake: FakeProcess, extra = "", profile = false): Promise<TierdProcess> {
+async function startTierd(name: string, fake: FakeProcess, extra = "", profile = false, workers = 1): Promise<TierdProcess> {
   const tierd = await startTierdProcess({
     configFile: benchConfigFile(name, extra),
+    workers,
     env: { BENCH_UPSTREAM_URL: fake.url, BENCH_LEDGER_PATH: join(work, `${name}-ledger.db`) },
     ...(profile && args.profile !== undefined ? { cpuProfileDir: args.profile } : {}),
   });
@@ -129,7 +132,7 @@ function portkeyHeaders(fake: FakeProcess): string[] {
   return ["content-type: application/json", "authorization: Bearer bench-key", "x-portkey-provider: openai", `x-portkey-custom-host: ${fake.url}`];
 }
 
-function unaryCases(fake: FakeProcess, tierd: TierdProcess, peer: ServerProcess | undefined, cached: TierdProcess | undefined, allTierdCases: boolean, bare?: ServerProcess): UnaryCase[] {
+function unaryCases(fake: FakeProcess, tierd: TierdProcess, peer: ServerProcess | undefined, cached: TierdProcess | undefined, allTierdCases: boolean, bare?: ServerProcess, workers?: TierdProcess): UnaryCase[] {
   const cases: UnaryCase[] = [
     { id: "direct", label: "direct to the fake upstream (baseline)", h1: true, url: () => `${fake.url}/chat/completions`, bodyFile: files.direct, headers: ["content-type: application/json"], watch: () => ({ fake }) },
     { id: "route-grpc", label: "tierd Route, gRPC", baseline: "direct", h1: false, url: () => `${tierd.url}/tierd.v1.RouterService/Route`, bodyFile: files.routeGrpc, headers: GRPC_HEADERS, watch: () => ({ tierd, fake }) },
@@ -142,6 +145,10 @@ function unaryCases(fake: FakeProcess, tierd: TierdProcess, peer: ServerProcess 
     if (cached !== undefined) {
       cases.push({ id: "route-cached", label: "tierd Route, gRPC, cache hit", baseline: "direct", h1: false, url: () => `${cached.url}/tierd.v1.RouterService/Route`, bodyFile: files.routeGrpc, headers: GRPC_HEADERS, watch: () => ({ tierd: cached, fake }) });
     }
+  }
+  if (workers !== undefined) {
+    // The same Route over two processes sharing the port: the scaling factor (on 2 cores, h2load and the fake upstream compete for them).
+    cases.push({ id: "route-grpc-workers", label: `tierd Route, gRPC, --workers ${WORKERS}`, baseline: "direct", h1: false, url: () => `${workers.url}/tierd.v1.RouterService/Route`, bodyFile: files.routeGrpc, headers: GRPC_HEADERS, watch: () => ({ tierd: workers, fake }) });
   }
   if (bare !== undefined) {
     // The framework's floor: connect-node alone decoding the same Route request and answering it.
@@ -156,7 +163,8 @@ function unaryCases(fake: FakeProcess, tierd: TierdProcess, peer: ServerProcess 
 /** Runs one case once and measures it, with every watched process's CPU over the run. */
 async function runUnary(set: string, c: UnaryCase, concurrency: number, rep: number): Promise<UnarySample> {
   const watched = Object.entries(c.watch());
-  const before = watched.map(([, p]) => cpuSeconds(p.pid));
+  // The whole process tree: a `--workers N` tierd is a primary and N workers.
+  const before = watched.map(([, p]) => treeCpuSeconds(p.pid));
   const started = performance.now();
   const r = await runH2load({
     url: c.url(),
@@ -170,7 +178,7 @@ async function runUnary(set: string, c: UnaryCase, concurrency: number, rep: num
   });
   const wallS = (performance.now() - started) / 1000;
   const cpuPct: Record<string, number> = { generator: roundFigure((100 * r.generatorCpuS) / wallS) };
-  watched.forEach(([name, p], i) => (cpuPct[name] = roundFigure((100 * (cpuSeconds(p.pid) - before[i]!)) / wallS)));
+  watched.forEach(([name, p], i) => (cpuPct[name] = roundFigure((100 * (treeCpuSeconds(p.pid) - before[i]!)) / wallS)));
   // Requests over the warm-up too, at the measured rate: the CPU count covers both.
   const requests = r.requestsPerSecond * (PLAN.durationS + PLAN.warmupS);
   const primaryCpuS = (cpuPct[watched[0]![0]]! / 100) * wallS;
@@ -422,7 +430,8 @@ async function main(): Promise<void> {
   }
   const bare = await startBareConnectProcess();
   running.push(bare);
-  const cases = only(unaryCases(fake, tierd, peer, cached, true, bare));
+  const workers = selected("route-grpc-workers") ? await startTierd("workers", fake, "", false, WORKERS) : undefined;
+  const cases = only(unaryCases(fake, tierd, peer, cached, true, bare, workers));
   await runUnarySet("upstream 0 ms", cases, unary);
   const tierdLoadedRssMb = roundFigure(memoryMb(tierd.pid).rss);
 
@@ -436,6 +445,7 @@ async function main(): Promise<void> {
     }
   }
   const tierdPeakRssMb = roundFigure(memoryMb(tierd.pid).peak);
+  await workers?.stop();
   await cached?.stop();
   await tierd.stop();
   await sleep(200);
@@ -488,6 +498,8 @@ async function main(): Promise<void> {
     for (const c of PLAN.concurrencies) ratios[`route-grpc/peer @${c}`] = throughputRatio(set0Samples, "route-grpc", "peer", c);
     if (!QUICK) for (const c of PLAN.concurrencies) ratios[`route-grpc/peer @${c}, upstream 50 ms`] = throughputRatio(unary.filter((s) => s.set === "upstream 50 ms"), "route-grpc", "peer", c);
   }
+  // What a second worker buys: its Route throughput over one worker's, per concurrency.
+  for (const c of PLAN.concurrencies) if (workers !== undefined) ratios[`route-grpc --workers ${WORKERS}/1 worker @${c}`] = throughputRatio(set0Samples, "route-grpc-workers", "route-grpc", c);
   const grpc1 = set0.find((r) => r.label === "tierd Route, gRPC" && r.concurrency === 1);
   const stream1 = streamSummary.find((r) => r.label === "tierd StreamCompletion, gRPC" && r.concurrency === 1);
   const classifier500 = (classifier.prompts500Words as { p99Us?: number } | undefined)?.p99Us;
@@ -564,7 +576,7 @@ async function main(): Promise<void> {
     "",
     targetsTable(targets),
     "",
-    `Throughput ratios tierd/peer: ${Object.entries(ratios).map(([k, v]) => `${k}: ${formatSpread(v)}`).join("; ") || "-"}`,
+    `Throughput ratios (tierd/peer, and --workers over one worker): ${Object.entries(ratios).map(([k, v]) => `${k}: ${formatSpread(v)}`).join("; ") || "-"}`,
     `tierd Route CPU per request as a multiple of bare connect-node's (the same Route request decoded and answered by connect-node alone): ${Object.entries(cpuMultiples).map(([k, v]) => `${k.replace(/^.*@/, "concurrency ")}: ${v}x`).join("; ") || "-"}`,
     `tierd RSS: ${tierdIdleRssMb} MB idle, ${tierdLoadedRssMb} MB after the unary cases, peak ${tierdPeakRssMb} MB.`,
     ...Object.entries(skipped).map(([k, v]) => `Skipped ${k}: ${v}`),

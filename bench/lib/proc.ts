@@ -1,7 +1,7 @@
 // What /proc says about a process: CPU time (to show which process was busy
 // during a run, and that the load generator was not the bottleneck) and
 // resident memory. Linux only, like the benchmark.
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 
 /** Kernel clock ticks per second (USER_HZ); 100 on every mainstream Linux build. */
 const TICKS_PER_SECOND = 100;
@@ -15,6 +15,27 @@ export function cpuSeconds(pid: number): number {
     return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
   } catch {
     return Number.NaN;
+  }
+}
+
+/** CPU seconds of a process and every live descendant (a `--workers N` primary and its workers). */
+export function treeCpuSeconds(pid: number): number {
+  let total = cpuSeconds(pid);
+  for (const child of childrenOf(pid)) total += treeCpuSeconds(child);
+  return total;
+}
+
+function childrenOf(pid: number): number[] {
+  try {
+    return readdirSync(`/proc/${pid}/task`).flatMap((tid) => {
+      try {
+        return readFileSync(`/proc/${pid}/task/${tid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
+      } catch {
+        return [];
+      }
+    });
+  } catch {
+    return [];
   }
 }
 

@@ -60,17 +60,21 @@ export interface TierdStartOptions {
   env: Record<string, string>;
   /** Write a V8 CPU profile into this directory when tierd exits. */
   cpuProfileDir?: string;
+  /** `tierd serve --workers N`: started once every worker listens. */
+  workers?: number;
 }
 
 export async function startTierdProcess(options: TierdStartOptions): Promise<TierdProcess> {
   const probe = pathToFileURL(join(REPO_ROOT, "bench", "lib", "tierd-probe.mjs")).href;
-  const child = fork(join(REPO_ROOT, "bin", "tierd.js"), ["serve", "--config", options.configFile, "--port", "0"], {
+  const workers = options.workers ?? 1;
+  const child = fork(join(REPO_ROOT, "bin", "tierd.js"), ["serve", "--config", options.configFile, "--port", "0", ...(workers > 1 ? ["--workers", String(workers)] : [])], {
     cwd: REPO_ROOT,
     execArgv: ["--import", probe, ...(options.cpuProfileDir === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${options.cpuProfileDir}`])],
     env: { ...process.env, ...options.env },
     stdio: ["ignore", "pipe", "pipe", "ipc"],
   });
-  const server = await serverOf(child, "tierd", "stderr", /"msg":"tierd listening","url":"([^"]+)"/);
+  // Each worker says it listens (on the one shared port): wait for all of them.
+  const server = await serverOf(child, "tierd", "stderr", new RegExp(`(?:[\\s\\S]*?"msg":"tierd listening","url":"([^"]+)"){${workers}}`));
   return { ...server, probe: (reset = false) => ask<ProbeReport>(child, { type: "probe", reset }, "probe") };
 }
 

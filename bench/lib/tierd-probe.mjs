@@ -3,9 +3,13 @@
 // with, so tierd's own code carries no benchmark hooks. Plain JavaScript:
 // tierd runs compiled, without tsx's loader (ProbeReport in processes.ts
 // describes the message).
+import cluster from "node:cluster";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 
-if (process.send !== undefined) {
+// A `--workers N` tierd's workers inherit this preload, and their IPC channel
+// is the cluster's: unreferencing it would let a worker exit mid-start-up.
+// Only the process the benchmark forked answers probes.
+if (process.send !== undefined && cluster.isPrimary) {
   const delay = monitorEventLoopDelay({ resolution: 10 });
   delay.enable();
   process.on("message", (message) => {
