@@ -136,6 +136,8 @@ function unaryCases(fake: FakeProcess, tierd: TierdProcess, peer: ServerProcess 
   const cases: UnaryCase[] = [
     { id: "direct", label: "direct to the fake upstream (baseline)", h1: true, url: () => `${fake.url}/chat/completions`, bodyFile: files.direct, headers: ["content-type: application/json"], watch: () => ({ fake }) },
     { id: "route-grpc", label: "tierd Route, gRPC", baseline: "direct", h1: false, url: () => `${tierd.url}/tierd.v1.RouterService/Route`, bodyFile: files.routeGrpc, headers: GRPC_HEADERS, watch: () => ({ tierd, fake }) },
+    // HTTP/1.1, one connection per call in flight, as the direct call and the peer are driven: HTTP/2's batched writes are out of the picture.
+    { id: "route-connect-h1", label: "tierd Route, Connect (binary) over HTTP/1.1", baseline: "direct", h1: true, url: () => `${tierd.url}/tierd.v1.RouterService/Route`, bodyFile: files.routeConnect, headers: ["content-type: application/proto", "connect-protocol-version: 1"], watch: () => ({ tierd, fake }) },
   ];
   if (allTierdCases) {
     cases.push(
