@@ -75,6 +75,8 @@ const ONLY = args.only === undefined ? undefined : new Set(args.only.split(","))
 const selected = (id: string) => ONLY === undefined || ONLY.has(id);
 const OUT = args.out ?? join(REPO_ROOT, "bench", "results", QUICK ? "quick.json" : "latest.json");
 
+/** Unmeasured load on a server started for a later set, before its cases run. */
+const WARM_UP_S = QUICK ? 3 : 15;
 /** Processes of the multi-worker case (`tierd serve --workers N`). */
 const WORKERS = 2;
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
@@ -199,6 +201,12 @@ async function runUnary(set: string, c: UnaryCase, concurrency: number, rep: num
   };
   log(`${set} | ${c.id} c=${concurrency} #${rep}: ${sample.requestsPerSecond} req/s, p50 ${sample.p50Ms.toFixed(3)} ms, p99 ${sample.p99Ms.toFixed(3)} ms, failed ${r.failed}, cpu ${JSON.stringify(cpuPct)}, ${sample.cpuUsPerRequest} µs CPU/request (${watched[0]![0]})`);
   return sample;
+}
+
+/** Loads a case hard and unmeasured (concurrency 256, WARM_UP_S), so a freshly started server's hot paths are optimised before it is measured. */
+async function warmUp(c: UnaryCase): Promise<void> {
+  log(`warming up ${c.id} (${WARM_UP_S} s at concurrency 256, not measured)`);
+  await runH2load({ url: c.url(), h1: c.h1, concurrency: 256, durationS: WARM_UP_S, warmupS: 0, bodyFile: c.bodyFile, headers: c.headers, logFile: join(work, "h2load-warm.log") });
 }
 
 /** Repetitions outermost, so every case's repetition runs next to its baseline's under the same conditions. */
@@ -461,6 +469,11 @@ async function main(): Promise<void> {
     running.push(slowFake);
     const slowTierd = await startTierd("upstream-50ms", slowFake, "", true);
     const all = only(unaryCases(slowFake, slowTierd, peer, undefined, false));
+    // This tierd is a fresh process while the peer has served all of set 1,
+    // so every case gets the same unmeasured warm-up first: the comparison
+    // is then warm against warm (it did not remove tierd's higher CPU per
+    // request behind a slow upstream; docs/benchmark.md).
+    for (const c of all) await warmUp(c);
     delayCases.push(...all);
     await runUnarySet("upstream 50 ms", all, unary);
     await slowTierd.stop();

@@ -69,7 +69,8 @@ export async function startTierdProcess(options: TierdStartOptions): Promise<Tie
   const workers = options.workers ?? 1;
   const child = fork(join(REPO_ROOT, "bin", "tierd.js"), ["serve", "--config", options.configFile, "--port", "0", ...(workers > 1 ? ["--workers", String(workers)] : [])], {
     cwd: REPO_ROOT,
-    execArgv: ["--import", probe, ...(options.cpuProfileDir === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${options.cpuProfileDir}`])],
+    // BENCH_TIERD_NODE_ARGS: extra node/V8 flags for tierd, for experiments (for example "--no-memory-reducer").
+    execArgv: ["--import", probe, ...(options.cpuProfileDir === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${options.cpuProfileDir}`]), ...(process.env.BENCH_TIERD_NODE_ARGS?.split(" ").filter(Boolean) ?? [])],
     env: { ...process.env, ...options.env },
     stdio: ["ignore", "pipe", "pipe", "ipc"],
   });
