@@ -10,7 +10,9 @@ npm run build >/dev/null
   while :; do npm run soak --silent -- --max-seconds 120 >/dev/null 2>&1; done
 ) &
 soak=$!
-trap 'kill -- -$soak 2>/dev/null; kill $soak 2>/dev/null; pkill -f "scripts/soak.ts" 2>/dev/null' EXIT
+# The soak's own tierd (config under a tierd-soak-* directory) goes too: killing
+# the soak runner alone left it serving.
+trap 'kill $soak 2>/dev/null; pkill -f "scripts/soak.ts" 2>/dev/null; pkill -f "tierd-soak-" 2>/dev/null' EXIT
 status=0
 i=1
 while [ "$i" -le "$runs" ]; do
