@@ -18,7 +18,7 @@ import Database from "better-sqlite3";
 import { configSchema } from "../src/config/index.js";
 import { ensureH2load, runH2load } from "./lib/h2load.js";
 import { chatCompletionJson, classifyRequestBinary, grpcFrame, routeRequestBinary, streamRequestBinary } from "./lib/payloads.js";
-import { cpuSeconds, loadAverage, memoryMb, treeCpuSeconds } from "./lib/proc.js";
+import { loadAverage, memoryMb, treeCpuSeconds } from "./lib/proc.js";
 import {
   buildTierd,
   ensurePeersInstalled,
@@ -167,7 +167,8 @@ function unaryCases(fake: FakeProcess, tierd: TierdProcess, peer: ServerProcess 
 /** Runs one case once and measures it, with every watched process's CPU over the run. */
 async function runUnary(set: string, c: UnaryCase, concurrency: number, rep: number): Promise<UnarySample> {
   const watched = Object.entries(c.watch());
-  // The whole process tree: a `--workers N` tierd is a primary and N workers.
+  // CPU over the whole process tree, here and for streams: a `--workers N`
+  // tierd is a primary and N workers.
   const before = watched.map(([, p]) => treeCpuSeconds(p.pid));
   const started = performance.now();
   const r = await runH2load({
@@ -263,13 +264,13 @@ function runStreamLoad(spec: StreamLoadSpec): Promise<StreamLoadResult> {
 
 async function runStreamCase(c: StreamCase, concurrency: number, rep: number): Promise<StreamSample> {
   const watched = Object.entries(c.watch());
-  const before = watched.map(([, p]) => cpuSeconds(p.pid));
+  const before = watched.map(([, p]) => treeCpuSeconds(p.pid));
   const started = performance.now();
   const r = await runStreamLoad({ ...c.spec, concurrency, warmupMs: PLAN.warmupS * 1000, durationMs: PLAN.durationS * 1000 });
   const wallS = (performance.now() - started) / 1000;
   // The generator process also spends its start-up (module loading) inside the wall time; its own count excludes that.
   const cpuPct: Record<string, number> = { generator: roundFigure((100 * r.generatorCpuS) / (PLAN.durationS + PLAN.warmupS)) };
-  watched.forEach(([name, p], i) => (cpuPct[name] = roundFigure((100 * (cpuSeconds(p.pid) - before[i]!)) / wallS)));
+  watched.forEach(([name, p], i) => (cpuPct[name] = roundFigure((100 * (treeCpuSeconds(p.pid) - before[i]!)) / wallS)));
   const sample: StreamSample = {
     caseId: c.id,
     concurrency,
@@ -514,7 +515,7 @@ async function main(): Promise<void> {
     if (!QUICK) for (const c of PLAN.concurrencies) ratios[`route-grpc/peer @${c}, upstream 50 ms`] = throughputRatio(unary.filter((s) => s.set === "upstream 50 ms"), "route-grpc", "peer", c);
   }
   // What a second worker buys: its Route throughput over one worker's, per concurrency.
-  for (const c of PLAN.concurrencies) if (workers !== undefined) ratios[`route-grpc --workers ${WORKERS}/1 worker @${c}`] = throughputRatio(set0Samples, "route-grpc-workers", "route-grpc", c);
+  if (workers !== undefined) for (const c of PLAN.concurrencies) ratios[`route-grpc --workers ${WORKERS}/1 worker @${c}`] = throughputRatio(set0Samples, "route-grpc-workers", "route-grpc", c);
   const grpc1 = set0.find((r) => r.label === "tierd Route, gRPC" && r.concurrency === 1);
   const stream1 = streamSummary.find((r) => r.label === "tierd StreamCompletion, gRPC" && r.concurrency === 1);
   const classifier500 = (classifier.prompts500Words as { p99Us?: number } | undefined)?.p99Us;
