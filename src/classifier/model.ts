@@ -16,6 +16,12 @@
 // calibrated nano / mid / frontier probabilities; the complexity score is the
 // expected tier scaled to [0, 1] (nano 0, mid 0.5, frontier 1).
 //
+// Free text also hears from its nearest labelled prompts (neighbours.ts): a
+// k-nearest-neighbour vote over the tier-labelled training prompts takes a
+// share of the score, mapped onto the same scale as z by the free-text cut
+// points (a unanimous nano vote sits half a cut gap below the first cut, a
+// unanimous frontier vote as far above the second).
+//
 // A model may also remember prompts: labels a team fed back (SubmitFeedback,
 // then `npm run train -- --from-ledger`) are stored by a hash of the prompt's
 // normalised text, and that exact prompt then gets its label, whatever the
@@ -24,10 +30,12 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { packageFile } from "../core/package-root.js";
+import { createNeighbourScorer, decodeNeighbours, encodeNeighbours, type NeighbourFile, type NeighbourParams } from "./neighbours.js";
 import { createFeatureBuffer, extractFeatures, FEATURE_VERSION, PROMPT_SHAPES, type FeatureBuffer, type FeatureVersion, type PromptShape } from "./features.js";
 
-export const MODEL_FORMAT = "tierd-classifier/2";
-/** Files of the first format (one head, optional per-shape calibrations) still load. */
+export const MODEL_FORMAT = "tierd-classifier/3";
+/** Files of the second format (no neighbours) and of the first (one head, optional per-shape calibrations) still load. */
+const MODEL_FORMAT_V2 = "tierd-classifier/2";
 const MODEL_FORMAT_V1 = "tierd-classifier/1";
 
 /** The three classes are the tiers, cheapest first; the index is the ordinal label. */
@@ -57,6 +65,8 @@ export interface ModelParams {
   shapes: Record<PromptShape, ShapeScoring>;
   /** Remembered labels: key (see memoryKey) to tier. */
   memory: ReadonlyMap<string, TierName>;
+  /** The labelled prompts free text is compared with (absent: the linear score alone). */
+  neighbours?: NeighbourParams;
 }
 
 /** Metadata stored with the weights: where they came from. */
@@ -85,7 +95,7 @@ export interface ComplexityModel {
   readonly info: ModelInfo;
   /** Scores one prompt; reuses an internal buffer (not re-entrant, and need not be: JS is single-threaded). */
   predict(text: string, messages?: number): Prediction;
-  /** The combined linear score only (no memory). */
+  /** The combined score z (heads, and the neighbour vote for free text; no memory). */
   linearScore(text: string, messages?: number): number;
 }
 
@@ -94,6 +104,12 @@ export function createComplexityModel(params: ModelParams, info: ModelInfo): Com
   const { bits, heads } = params;
   const scorings = PROMPT_SHAPES.map((shape) => params.shapes[shape]);
   const memory = params.memory;
+  const neighbours = params.neighbours === undefined ? undefined : createNeighbourScorer(params.neighbours, bits);
+  const free = params.shapes.free;
+  const voteZ = (expected: number) => {
+    const gap = free.cuts[1] - free.cuts[0];
+    return free.cuts[0] - gap / 2 + expected * gap;
+  };
   const linearScore = (text: string, messages = 1): number => {
     extractFeatures(text, buffer, { bits, messages, version: params.features });
     const mix = scorings[buffer.shape]!.mix;
@@ -105,7 +121,12 @@ export function createComplexityModel(params: ModelParams, info: ModelInfo): Com
       tier += heads.tier[j]! * value[i]!;
       gain += heads.gain[j]! * value[i]!;
     }
-    return mix[0] * tier + mix[1] * gain;
+    const z = mix[0] * tier + mix[1] * gain;
+    if (neighbours === undefined || buffer.shape !== 0) return z;
+    const vote = neighbours.expectedTier(buffer);
+    if (vote === undefined) return z;
+    const blend = neighbours.params.blend;
+    return (1 - blend) * z + blend * voteZ(vote);
   };
   return {
     params,
@@ -170,6 +191,7 @@ interface ModelFile {
   shapes: Record<string, ShapeScoring>;
   /** [key, tier] pairs, sorted by key. */
   memory: [string, TierName][];
+  neighbours?: NeighbourFile;
   info: ModelInfo;
 }
 
@@ -193,6 +215,7 @@ export function serializeModel(params: ModelParams, info: ModelInfo, prune = 1e-
     heads: { tier: sparse(params.heads.tier, prune), gain: sparse(params.heads.gain, prune) },
     shapes: Object.fromEntries(PROMPT_SHAPES.map((s) => [s, params.shapes[s]])),
     memory: [...params.memory].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)),
+    ...(params.neighbours === undefined ? {} : { neighbours: encodeNeighbours(params.neighbours) }),
     info,
   };
   return JSON.stringify(file, null, 1) + "\n";
@@ -228,8 +251,8 @@ export function parseModel(text: string, source: string): ComplexityModel {
     throw new ModelLoadError(`${source}: not JSON (${(err as Error).message})`);
   }
   if (file === null || typeof file !== "object") throw new ModelLoadError(`${source}: expected a JSON object`);
-  if (file.format !== MODEL_FORMAT && file.format !== MODEL_FORMAT_V1) {
-    throw new ModelLoadError(`${source}: expected format "${MODEL_FORMAT}" (or "${MODEL_FORMAT_V1}"), got ${JSON.stringify(file.format)}`);
+  if (file.format !== MODEL_FORMAT && file.format !== MODEL_FORMAT_V2 && file.format !== MODEL_FORMAT_V1) {
+    throw new ModelLoadError(`${source}: expected format "${MODEL_FORMAT}" (or "${MODEL_FORMAT_V2}", "${MODEL_FORMAT_V1}"), got ${JSON.stringify(file.format)}`);
   }
   if (!Number.isInteger(file.bits) || file.bits < 8 || file.bits > 24) throw new ModelLoadError(`${source}: bits must be an integer in 8-24`);
   const size = 1 << file.bits;
@@ -258,12 +281,23 @@ export function parseModel(text: string, source: string): ComplexityModel {
     }
     memory.set(entry[0], entry[1]);
   });
+  let neighbours: NeighbourParams | undefined;
+  if (v2.neighbours !== undefined) {
+    if (v2.neighbours === null || typeof v2.neighbours !== "object") throw new ModelLoadError(`${source}: neighbours must be an object`);
+    if (file.format !== MODEL_FORMAT) throw new ModelLoadError(`${source}: neighbours need format "${MODEL_FORMAT}"`);
+    try {
+      neighbours = decodeNeighbours(v2.neighbours, v2.bits);
+    } catch (err) {
+      throw new ModelLoadError(`${source}: neighbours: ${(err as Error).message}`);
+    }
+  }
   const params: ModelParams = {
     bits: v2.bits,
     features: v2.features,
     heads: { tier: dense(v2.heads.tier, size, `${source}: heads.tier`), gain: dense(v2.heads.gain, size, `${source}: heads.gain`) },
     shapes,
     memory,
+    ...(neighbours === undefined ? {} : { neighbours }),
   };
   return createComplexityModel(params, v2.info ?? { seed: 0, sources: {} });
 }

@@ -11,6 +11,7 @@
 // the sources apart.
 import { createFeatureBuffer, DEFAULT_HASH_BITS, extractFeatures, FEATURE_VERSION, hashKey, PROMPT_SHAPES, type PromptShape } from "./features.js";
 import { mulberry32, shuffleInPlace } from "../core/random.js";
+import { buildNeighbours, DEFAULT_NEIGHBOURS, type NeighbourOptions } from "./neighbours.js";
 import { createComplexityModel, memoryKey, predictionOf, sigmoid, type Calibration, type ComplexityModel, type ModelInfo, type ModelParams, type ShapeScoring } from "./model.js";
 import { TIER_NAMES, type TierName } from "../core/tiers.js";
 
@@ -65,6 +66,14 @@ export interface TrainOptions {
   mix?: Partial<Record<PromptShape, [number, number]>>;
   /** A shape with fewer calibration examples than this is scored as free text. Default 30. */
   shapeCalibrationMin?: number;
+  /**
+   * The neighbour vote for free text (neighbours.ts), over the tier-labelled
+   * examples of `neighbourGroup`; false for the linear heads alone. Default
+   * DEFAULT_NEIGHBOURS.
+   */
+  neighbours?: Partial<NeighbourOptions> | false;
+  /** Tier examples of this cut group (or of none) are the neighbours. Default "product". */
+  neighbourGroup?: string;
   /** Extra facts stored in the model's metadata. */
   info?: Record<string, unknown>;
 }
@@ -175,7 +184,33 @@ export function trainClassifier(options: TrainOptions): TrainResult {
   const memory = new Map<string, TierName>();
   for (const e of examples) if (e.remember) memory.set(memoryKey(e.prompt), TIER_NAMES[e.label]);
 
-  const params: ModelParams = { bits, features: FEATURE_VERSION, heads: { tier: tier.weights, gain: gain.weights }, shapes, memory };
+  // The neighbours: every tier-labelled product prompt (the calibration
+  // slice too), with its training weight, so the team's labels dominate the
+  // vote as they dominate the heads. Features as extracted, before the rare
+  // ones were pruned: a rare n-gram is what makes two prompts neighbours.
+  let neighbours: ModelParams["neighbours"];
+  const neighbourOptions = options.neighbours === false ? undefined : { ...DEFAULT_NEIGHBOURS, ...options.neighbours };
+  if (neighbourOptions !== undefined && neighbourOptions.blend > 0) {
+    const group = options.neighbourGroup ?? "product";
+    const pool: Parameters<typeof buildNeighbours>[0][number][] = [];
+    const buffer = createFeatureBuffer();
+    examples.forEach((e, i) => {
+      if ((e.head ?? "tier") !== "tier" || (e.cutGroup !== undefined && e.cutGroup !== group)) return;
+      extractFeatures(e.prompt, buffer, { bits, version: FEATURE_VERSION });
+      const features = { index: buffer.index.slice(0, buffer.count), value: buffer.value.slice(0, buffer.count), count: buffer.count, shape: buffer.shape };
+      pool.push({ features, label: e.label, weight: weightOf[i]! });
+    });
+    if (pool.length > 0) neighbours = buildNeighbours(pool, bits, neighbourOptions);
+  }
+
+  const params: ModelParams = {
+    bits,
+    features: FEATURE_VERSION,
+    heads: { tier: tier.weights, gain: gain.weights },
+    shapes,
+    memory,
+    ...(neighbours === undefined ? {} : { neighbours }),
+  };
   const info: ModelInfo = {
     seed,
     sources: counts,
@@ -185,6 +220,7 @@ export function trainClassifier(options: TrainOptions): TrainResult {
     minDf,
     ...(options.sourceMass ? { sourceMass: { ...options.sourceMass } } : {}),
     remembered: memory.size,
+    ...(neighbours === undefined ? {} : { neighbours: { k: neighbours.k, blend: neighbours.blend, maxDf: neighbours.maxDf, cap: neighbours.cap, prompts: neighbours.labels.length } }),
     ...options.info,
   };
   return { model: createComplexityModel(params, info), calibration: report };

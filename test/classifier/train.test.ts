@@ -129,7 +129,7 @@ describe("trainClassifier", () => {
   });
 
   it("refuses a model file that is not one, naming the file and what is wrong", () => {
-    expect(() => parseModel("{}", "bad.json")).toThrow(/bad.json: expected format "tierd-classifier\/2"/);
+    expect(() => parseModel("{}", "bad.json")).toThrow(/bad.json: expected format "tierd-classifier\/3"/);
     expect(() => parseModel("nope", "bad.json")).toThrow(/bad.json: not JSON/);
     const { model } = trainClassifier({ ...options, seed: 1 });
     const file = JSON.parse(serializeModel(model.params, model.info));
