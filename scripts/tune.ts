@@ -24,7 +24,7 @@ const { values } = parseArgs({
 });
 const overrides = JSON.parse(values.options ?? "{}") as Partial<TrainOptions>;
 const massOverrides = JSON.parse(values.mass ?? "{}") as Record<string, number>;
-const [nanoBelow, frontierAbove, ambiguousBelow] = (values.tiers ?? "0.3,0.7,0.4").split(",").map(Number) as [number, number, number];
+const [nanoBelow, frontierAbove, ambiguousBelow] = (values.tiers ?? "0.3,0.65,0.4").split(",").map(Number) as [number, number, number];
 const settings: TierSettings = { nanoBelow, frontierAbove, ambiguousBelow };
 const K = Number(values.folds ?? 10);
 

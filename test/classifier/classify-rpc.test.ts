@@ -38,7 +38,7 @@ describe("Classify with the built-in model", () => {
     expect(local!.score).toBeLessThan(0.3);
     expect(local!.tier).toBe(Tier.NANO);
     expect(local!.confidence).toBeGreaterThan(0);
-    expect(local!.detail).toMatch(/^score 0\.\d{3} \(nano < 0\.3, frontier > 0\.7\) -> nano; p\(nano, mid, frontier\) = /);
+    expect(local!.detail).toMatch(/^score 0\.\d{3} \(nano < 0\.3, frontier > 0\.65\) -> nano; p\(nano, mid, frontier\) = /);
     expect(local!.latencyMs).toBeGreaterThanOrEqual(0);
     expect(d.classifierLatencyMs).toBeGreaterThanOrEqual(local!.latencyMs);
     // The floor raised the classifier's nano: the rule is the decisive stage.

@@ -99,7 +99,7 @@ describe("policy and classifier config", () => {
   it("fills routing defaults", () => {
     const config = parseConfig(base, "ok.yaml", {});
     expect(config.policy).toEqual({ rules: [], large_input_tokens: 4000, large_input_min_tier: "mid", override_plans: ["*"] });
-    expect(config.classifier).toMatchObject({ model: "builtin", nano_below: 0.3, frontier_above: 0.7, llm: { enabled: false, timeout_ms: 400, style: "few-shot" } });
+    expect(config.classifier).toMatchObject({ model: "builtin", nano_below: 0.3, frontier_above: 0.65, llm: { enabled: false, timeout_ms: 400, style: "few-shot" } });
   });
 
   it("names a rule that both fixes and bounds the tier, and crossed thresholds", () => {
