@@ -7,6 +7,8 @@
 //   npm run bench -- --quick          # smoke run: about a minute, writes bench/results/quick.json
 //   npm run bench -- --profile DIR    # also write tierd's CPU profiles (node --cpu-prof) into DIR
 //   npm run bench -- --no-peer        # skip the Portkey gateway
+//   npm run bench -- --only realistic-streams --realistic-streams 2000 --no-peer
+//                                     # the slow-streams case alone, at 2,000 streams
 //   npm run bench -- --quick --only route-grpc,tierd-stream --concurrency 16
 //                                     # a subset (baselines always run), e.g. while profiling
 import { spawn } from "node:child_process";
@@ -58,6 +60,7 @@ const { values: args } = parseArgs({
     duration: { type: "string" },
     reps: { type: "string" },
     streams: { type: "string" },
+    "realistic-streams": { type: "string" },
   },
   strict: true,
 });
@@ -70,7 +73,7 @@ if (args.concurrency !== undefined) PLAN.concurrencies = args.concurrency.split(
 if (args.duration !== undefined) PLAN.durationS = Number(args.duration);
 if (args.reps !== undefined) PLAN.reps = Number(args.reps);
 if (args.streams !== undefined) PLAN.openStreams = Number(args.streams);
-/** Case ids to run (plus their baselines); also "open-streams", "classifier", "ledger", "report". Everything when unset. */
+/** Case ids to run (plus their baselines); also "open-streams", "realistic-streams", "classifier", "ledger", "report". Everything when unset. */
 const ONLY = args.only === undefined ? undefined : new Set(args.only.split(","));
 const selected = (id: string) => ONLY === undefined || ONLY.has(id);
 const OUT = args.out ?? join(REPO_ROOT, "bench", "results", QUICK ? "quick.json" : "latest.json");
@@ -364,6 +367,111 @@ async function openStreams(count: number) {
   return result;
 }
 
+/**
+ * What an LLM gateway mostly does: hold thousands of slow streams. The fake
+ * model waits REALISTIC.firstTokenMs before its first token, then streams
+ * REALISTIC.answerWords tokens at 40 tokens/s, 4 tokens per chunk every
+ * 100 ms (one-token chunks at 5,000 streams would be 200,000 SSE events a
+ * second, more than the fake, the gateway and the load generator together
+ * can write on 2 cores). Every stream opens at once; each target (the fake
+ * alone, tierd, Portkey) gets a fresh fake and a fresh process, one after
+ * another.
+ */
+const REALISTIC = { firstTokenMs: 300, chunkDelayMs: 100, wordsPerChunk: 4, answerWords: 400 };
+
+interface RealisticResult {
+  target: string;
+  streams: number;
+  ok: number;
+  failed: number;
+  errors: string[];
+  seconds: number;
+  ttftP50Ms: number;
+  ttftP99Ms: number;
+  totalP50Ms: number;
+  totalP99Ms: number;
+  idleRssMb?: number;
+  peakRssMb?: number;
+  /** (peak - idle) / streams. */
+  rssKbPerStream?: number;
+  /** The gateway's CPU (process tree) per stream. */
+  cpuMsPerStream?: number;
+  eventLoopDelayP99Ms?: number;
+  eventLoopDelayMaxMs?: number;
+}
+
+async function realisticStreams(count: number, target: "direct" | "tierd" | "peer"): Promise<RealisticResult> {
+  const fake = await startFakeProcess(REALISTIC);
+  running.push(fake);
+  let gateway: ServerProcess | undefined;
+  let tierd: TierdProcess | undefined;
+  let spec: StreamLoadSpec;
+  const sse = chatCompletionJson(true).toString("base64");
+  const base = { concurrency: count, warmupMs: 0, durationMs: 0, once: true };
+  if (target === "tierd") {
+    gateway = tierd = await startTierd(`realistic-${count}`, fake, "", true);
+    spec = { ...base, kind: "grpc", url: tierd.url, path: "/tierd.v1.RouterService/StreamCompletion", headers: {}, body: grpcFrame(streamRequestBinary()).toString("base64"), streamsPerConnection: 250 };
+  } else if (target === "peer") {
+    gateway = await startPortkeyProcess();
+    running.push(gateway);
+    const headers = Object.fromEntries(portkeyHeaders(fake).slice(1).map((h) => h.split(": ") as [string, string]));
+    spec = { ...base, kind: "sse", url: `${gateway.url}/v1/chat/completions`, headers, body: sse };
+  } else {
+    spec = { ...base, kind: "sse", url: `${fake.url}/chat/completions`, headers: {}, body: sse };
+  }
+  await sleep(500);
+  const idle = gateway === undefined ? undefined : memoryMb(gateway.pid).rss;
+  if (tierd !== undefined) await tierd.probe(true);
+  let peak = idle ?? 0;
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling && gateway !== undefined) {
+      peak = Math.max(peak, memoryMb(gateway.pid).rss);
+      await sleep(50);
+    }
+  })();
+  const cpuBefore = gateway === undefined ? 0 : treeCpuSeconds(gateway.pid);
+  const started = performance.now();
+  const r = await runStreamLoad(spec);
+  const seconds = (performance.now() - started) / 1000;
+  sampling = false;
+  await sampler;
+  const cpu = gateway === undefined ? undefined : treeCpuSeconds(gateway.pid) - cpuBefore;
+  const probe = tierd === undefined ? undefined : await tierd.probe();
+  if (gateway !== undefined) peak = Math.max(peak, memoryMb(gateway.pid).peak);
+  await gateway?.stop();
+  await fake.stop();
+  const result: RealisticResult = {
+    target,
+    streams: count,
+    ok: r.ok,
+    failed: r.failed,
+    errors: r.errors,
+    seconds: roundFigure(seconds),
+    ttftP50Ms: roundFigure(r.ttftMs.p50),
+    ttftP99Ms: roundFigure(r.ttftMs.p99),
+    totalP50Ms: roundFigure(r.totalMs.p50),
+    totalP99Ms: roundFigure(r.totalMs.p99),
+    ...(idle === undefined ? {} : { idleRssMb: roundFigure(idle), peakRssMb: roundFigure(peak), rssKbPerStream: roundFigure(((peak - idle) * 1024) / count) }),
+    ...(cpu === undefined ? {} : { cpuMsPerStream: roundFigure((cpu * 1000) / count) }),
+    ...(probe === undefined ? {} : { eventLoopDelayP99Ms: roundFigure(probe.eventLoopP99Ms), eventLoopDelayMaxMs: roundFigure(probe.eventLoopMaxMs) }),
+  };
+  log(`realistic streams: ${JSON.stringify(result)}`);
+  return result;
+}
+
+function realisticTable(rows: RealisticResult[]): string {
+  const cell = (x: number | undefined, unit = "") => (x === undefined ? "-" : `${x}${unit}`);
+  return [
+    "| target | streams | ok / failed | TTFT p50 / p99 ms | whole stream p50 / p99 ms | RSS idle / peak MB | RSS per stream KB | CPU per stream ms | event-loop delay p99 / max ms |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ...rows.map(
+      (r) =>
+        `| ${r.target} | ${r.streams} | ${r.ok} / ${r.failed} | ${r.ttftP50Ms} / ${r.ttftP99Ms} | ${r.totalP50Ms} / ${r.totalP99Ms} | ${cell(r.idleRssMb)} / ${cell(r.peakRssMb)} | ${cell(r.rssKbPerStream)} | ${cell(r.cpuMsPerStream)} | ${cell(r.eventLoopDelayP99Ms)} / ${cell(r.eventLoopDelayMaxMs)} |`,
+    ),
+  ].join("\n");
+}
+
 function runScript(script: string, scriptArgs: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", join(REPO_ROOT, "bench", script), ...scriptArgs], { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "inherit"] });
@@ -484,6 +592,16 @@ async function main(): Promise<void> {
   await bare.stop();
 
   const open = selected("open-streams") ? await openStreams(PLAN.openStreams) : undefined;
+  const realistic: RealisticResult[] = [];
+  if (selected("realistic-streams")) {
+    const counts = args["realistic-streams"]?.split(",").map(Number) ?? (QUICK ? [200] : [1000, 5000]);
+    for (const count of counts) {
+      for (const target of ["direct", "tierd", "peer"] as const) {
+        if (target === "peer" && skipped.peer !== undefined) continue;
+        realistic.push(await realisticStreams(count, target));
+      }
+    }
+  }
   let classifier: Record<string, unknown> = {};
   if (selected("classifier")) {
     log("local classifier (bench/classifier.ts)");
@@ -553,6 +671,7 @@ async function main(): Promise<void> {
     cpuMultiples,
     memory: { tierdIdleRssMb, tierdRssAfterUnaryMb: tierdLoadedRssMb, tierdPeakRssMb },
     ...(open === undefined ? {} : { openStreams: open }),
+    ...(realistic.length === 0 ? {} : { realisticStreams: { upstream: REALISTIC, results: realistic } }),
     classifier,
     ...(ledgerBench === undefined ? {} : { ledgerBench }),
     ...(reportBench === undefined ? {} : { reportBench }),
@@ -586,6 +705,14 @@ async function main(): Promise<void> {
           `### ${open.streams} concurrent streams`,
           "",
           `${open.ok} ok, ${open.failed} failed in ${open.seconds} s; tierd RSS ${open.idleRssMb} MB idle, peak ${open.peakRssMb} MB (JS heap in use at most ${open.peakHeapUsedMb} MB); event-loop delay p50 ${open.eventLoopDelayP50Ms} ms, p99 ${open.eventLoopDelayP99Ms} ms, max ${open.eventLoopDelayMaxMs} ms; at most ${open.peakUpstreamStreams} upstream streams open at once.`,
+          "",
+        ]),
+    ...(realistic.length === 0
+      ? []
+      : [
+          `### Slow streams: first token after ${REALISTIC.firstTokenMs} ms, then ${REALISTIC.answerWords} tokens at 40 tokens/s`,
+          "",
+          realisticTable(realistic),
           "",
         ]),
     "### Targets",

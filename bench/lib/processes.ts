@@ -43,8 +43,23 @@ export interface TierdProcess extends ServerProcess {
 
 const START_TIMEOUT_MS = 30_000;
 
-export async function startFakeProcess(options: { latencyMs?: number; chunkDelayMs?: number } = {}): Promise<FakeProcess> {
-  const child = fork(join(REPO_ROOT, "bench", "fake-upstream-server.ts"), ["--latency-ms", String(options.latencyMs ?? 0), "--chunk-delay-ms", String(options.chunkDelayMs ?? 0)], {
+export interface FakeProcessOptions {
+  latencyMs?: number;
+  chunkDelayMs?: number;
+  wordsPerChunk?: number;
+  firstTokenMs?: number;
+  answerWords?: number;
+}
+
+export async function startFakeProcess(options: FakeProcessOptions = {}): Promise<FakeProcess> {
+  const flags = [
+    ["--latency-ms", options.latencyMs],
+    ["--chunk-delay-ms", options.chunkDelayMs],
+    ["--words-per-chunk", options.wordsPerChunk],
+    ["--first-token-ms", options.firstTokenMs],
+    ["--answer-words", options.answerWords],
+  ].flatMap(([flag, value]) => (value === undefined ? [] : [flag as string, String(value)]));
+  const child = fork(join(REPO_ROOT, "bench", "fake-upstream-server.ts"), flags, {
     execArgv: ["--import", "tsx"],
     stdio: ["ignore", "pipe", "pipe", "ipc"],
   });

@@ -128,6 +128,12 @@ export interface FakeUpstreamOptions {
   /** Words per streamed content chunk. */
   wordsPerChunk?: number;
   /**
+   * Streaming: pause after the role chunk before the first content chunk,
+   * on every request (a model's time to first token; a request's own
+   * `delayFirstTokenMs` wins).
+   */
+  firstTokenMs?: number;
+  /**
    * Produce the answer text; the default is a deterministic simulated answer.
    * Not asked when the answer calls tools.
    */
@@ -353,7 +359,8 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
       const pieces = fault.contentBytes !== undefined ? slices(answer.content, 4096) : splitIntoChunks(answer.content, wordsPerChunk);
       deltas = pieces.map((content) => ({ content }));
     }
-    if (fault.delayFirstTokenMs) await sleep(fault.delayFirstTokenMs);
+    const firstToken = fault.delayFirstTokenMs ?? options.firstTokenMs;
+    if (firstToken) await sleep(firstToken);
     if (fault.malformedJson) await send("data: {not json\n\n");
     for (let i = 0; i < deltas.length; i++) {
       if (fault.cutAfterChunks !== undefined && i >= fault.cutAfterChunks) return cut(res);
