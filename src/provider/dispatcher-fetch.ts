@@ -46,7 +46,9 @@ export function createDispatcherFetch(dispatcher: Dispatcher): FetchFn {
     }
     const decoded = decode(res.body, headers.get("content-encoding"));
     if ((headers.get("content-type") ?? "").startsWith(EVENT_STREAM)) {
-      return new Response(Readable.toWeb(decoded) as ReadableStream, init2);
+      const response = new Response(lazyWebStream(decoded), init2);
+      eventStreams.set(response, decoded);
+      return response;
     }
     // A whole JSON answer: read as bytes here, so the Response holds a buffer
     // rather than a live stream (cheaper to create, and to read once).
@@ -54,6 +56,40 @@ export function createDispatcherFetch(dispatcher: Dispatcher): FetchFn {
     for await (const chunk of decoded) chunks.push(chunk as Buffer);
     return new Response(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), init2);
   };
+}
+
+/** Event-stream responses' bodies as Node streams, for a reader that parses them directly (sse-chunks.ts). */
+const eventStreams = new WeakMap<object, Readable>();
+
+/**
+ * The Node stream under an event-stream Response this fetch made, or
+ * undefined. Read it or the Response's body, not both.
+ */
+export function eventStreamBody(response: object): Readable | undefined {
+  return eventStreams.get(response);
+}
+
+/**
+ * A web stream over a Node stream that starts reading only when read
+ * (highWaterMark 0), so a reader of the Node stream itself never pays for
+ * the web-stream adapter.
+ */
+function lazyWebStream(body: Readable): ReadableStream {
+  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        reader ??= (Readable.toWeb(body) as ReadableStream<Uint8Array>).getReader();
+        const step = await reader.read();
+        if (step.done) controller.close();
+        else controller.enqueue(step.value);
+      },
+      cancel(reason) {
+        body.destroy(reason instanceof Error ? reason : undefined);
+      },
+    },
+    { highWaterMark: 0 },
+  );
 }
 
 function fallback(input: string | URL | globalThis.Request, init: globalThis.RequestInit, dispatcher: Dispatcher): Promise<Response> {

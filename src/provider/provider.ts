@@ -2,6 +2,8 @@
 // fallback chain on failure (chain-walk.ts), and bills the answer exactly.
 // Core code: no Connect, no OpenTelemetry setup; the transport's
 // cancellation and deadline arrive as a CallContext.
+import { Readable } from "node:stream";
+import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import type { ChatCompletionChunk } from "openai/resources/chat/completions";
 import { cooldownSchema, retrySchema, type Config } from "../config/index.js";
 import { monotonicNow, wallNow, type MonotonicClock, type WallClock } from "../core/clock.js";
@@ -15,6 +17,8 @@ import { chatBody } from "./chat-request.js";
 import { finishReasonOf, usageOf, type UpstreamUsage } from "./chat-response.js";
 import { createCooldownTracker, type CooldownTracker } from "./cooldown.js";
 import { createDeployments } from "./deployment.js";
+import { eventStreamBody } from "./dispatcher-fetch.js";
+import { chatChunksOf } from "./sse-chunks.js";
 import { orderDeployments } from "./deployment-order.js";
 import { fallbackChain, fallbackMapOf } from "./fallback-chain.js";
 import { NAME_OF_TIER } from "../core/tiers.js";
@@ -260,8 +264,12 @@ export function createProvider(options: ProviderOptions): ProviderWithCooldown {
     let reader: StreamReader | undefined;
     try {
       const body = chatBody(request, deployment.config, true);
-      const upstream = await deployment.client.chat.completions.create(body, { signal: signal.signal });
-      reader = new StreamReader(upstream[Symbol.asyncIterator](), signal);
+      // The SDK makes the request (an error status throws its APIError); the
+      // body is parsed here, straight from undici's stream (sse-chunks.ts).
+      const response = await deployment.client.chat.completions.create(body, { signal: signal.signal }).asResponse();
+      const raw = eventStreamBody(response) ?? (response.body === null ? undefined : Readable.fromWeb(response.body as NodeReadableStream));
+      if (raw === undefined) throw new MalformedResponseError("the streamed answer has no body");
+      reader = new StreamReader(chatChunksOf(raw, response.headers), signal);
       return { ok: true, reader, first: await reader.next(), signal };
     } catch (err) {
       // Headers arrived: a dropped connection now is a truncated stream.

@@ -7,7 +7,7 @@ import { gzipSync } from "node:zlib";
 import OpenAI from "openai";
 import { Agent } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDispatcherFetch } from "../../src/provider/dispatcher-fetch.js";
+import { createDispatcherFetch, eventStreamBody } from "../../src/provider/dispatcher-fetch.js";
 import { startFakeUpstream, type FakeUpstream } from "../../src/demo/fake-upstream.js";
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
@@ -68,6 +68,24 @@ describe("createDispatcherFetch", () => {
     let rest = "";
     for (let r = await reader.read(); !r.done; r = await reader.read()) rest += new TextDecoder().decode(r.value);
     expect(rest).toBe("data: two\n\n");
+  });
+
+  it("exposes an event stream's Node stream for a direct reader, and reads nothing into the web body until asked", async () => {
+    handler = (_req, res) => {
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      res.end("data: one\n\ndata: two\n\n");
+    };
+    const res = await fetch(`${base}/direct`, { method: "POST", body: "{}" });
+    const raw = eventStreamBody(res);
+    expect(raw).toBeDefined();
+    let text = "";
+    for await (const piece of raw!) text += String(piece);
+    expect(text).toBe("data: one\n\ndata: two\n\n");
+    handler = (_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end("{}");
+    };
+    expect(eventStreamBody(await fetch(`${base}/json`))).toBeUndefined();
   });
 
   it("decodes a gzip body as fetch does", async () => {
