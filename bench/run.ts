@@ -3,7 +3,7 @@
 // one run. Every server is a process of its own on 127.0.0.1; see the
 // docs/benchmark.md for the method.
 //
-//   npm run bench                     # full: ~25 minutes, writes bench/results/latest.json
+//   npm run bench                     # full: ~40 minutes, writes bench/results/latest.json
 //   npm run bench -- --quick          # smoke run: about a minute, writes bench/results/quick.json
 //   npm run bench -- --profile DIR    # also write tierd's CPU profiles (node --cpu-prof) into DIR
 //   npm run bench -- --no-peer        # skip the Portkey gateway
@@ -80,6 +80,9 @@ const OUT = args.out ?? join(REPO_ROOT, "bench", "results", QUICK ? "quick.json"
 
 /** Unmeasured load on a server started for a later set, before its cases run. */
 const WARM_UP_S = QUICK ? 3 : 15;
+/** Upstream latencies of the delayed unary sets, and their concurrencies. */
+const DELAY_SETS_MS = [50, 500];
+const DELAY_CONCURRENCIES = [...new Set([...PLAN.concurrencies, 256])].sort((a, b) => a - b);
 /** Processes of the multi-worker case (`tierd serve --workers N`). */
 const WORKERS = 2;
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
@@ -214,9 +217,9 @@ async function warmUp(c: UnaryCase): Promise<void> {
 }
 
 /** Repetitions outermost, so every case's repetition runs next to its baseline's under the same conditions. */
-async function runUnarySet(set: string, cases: UnaryCase[], samples: UnarySample[]): Promise<void> {
+async function runUnarySet(set: string, cases: UnaryCase[], samples: UnarySample[], concurrencies = PLAN.concurrencies): Promise<void> {
   for (let rep = 1; rep <= PLAN.reps; rep++) {
-    for (const concurrency of PLAN.concurrencies) {
+    for (const concurrency of concurrencies) {
       for (const c of cases) {
         samples.push(await runUnary(set, c, concurrency, rep));
         await sleep(PLAN.pauseMs);
@@ -571,12 +574,14 @@ async function main(): Promise<void> {
   const ledger = ledgerCounts(join(work, "main-ledger.db"));
   await fake.stop();
 
-  // Set 2: upstream takes 50 ms, like a fast model; the overhead should vanish into it.
+  // Sets 2 and 3: the upstream takes 50 ms (a fast model) or 500 ms (a
+  // typical one); the overhead should vanish into it, up to concurrency 256.
   const delayCases: UnaryCase[] = [];
-  if (!QUICK && (ONLY === undefined || ONLY.has("upstream-50ms"))) {
-    const slowFake = await startFakeProcess({ latencyMs: 50 });
+  for (const latencyMs of DELAY_SETS_MS) {
+    if (QUICK || !(ONLY === undefined || ONLY.has(`upstream-${latencyMs}ms`))) continue;
+    const slowFake = await startFakeProcess({ latencyMs });
     running.push(slowFake);
-    const slowTierd = await startTierd("upstream-50ms", slowFake, "", true);
+    const slowTierd = await startTierd(`upstream-${latencyMs}ms`, slowFake, "", true);
     const all = only(unaryCases(slowFake, slowTierd, peer, undefined, false));
     // This tierd is a fresh process while the peer has served all of set 1,
     // so every case gets the same unmeasured warm-up first: the comparison
@@ -584,7 +589,7 @@ async function main(): Promise<void> {
     // request behind a slow upstream; docs/benchmark.md).
     for (const c of all) await warmUp(c);
     delayCases.push(...all);
-    await runUnarySet("upstream 50 ms", all, unary);
+    await runUnarySet(`upstream ${latencyMs} ms`, all, unary, DELAY_CONCURRENCIES);
     await slowTierd.stop();
     await slowFake.stop();
   }
@@ -624,13 +629,19 @@ async function main(): Promise<void> {
   const allCases: CaseInfo[] = [...cases, ...sCases];
   const set0 = summarizeUnary(unary.filter((s) => s.set === "upstream 0 ms"), allCases);
   const set50 = summarizeUnary(unary.filter((s) => s.set === "upstream 50 ms"), delayCases);
+  const set500 = summarizeUnary(unary.filter((s) => s.set === "upstream 500 ms"), delayCases);
   const streamSummary = summarizeStreams(streams, allCases);
   const maxConc = Math.max(...PLAN.concurrencies);
   const set0Samples = unary.filter((s) => s.set === "upstream 0 ms");
   const ratios: Record<string, ReturnType<typeof throughputRatio>> = {};
   if (peer !== undefined) {
     for (const c of PLAN.concurrencies) ratios[`route-grpc/peer @${c}`] = throughputRatio(set0Samples, "route-grpc", "peer", c);
-    if (!QUICK) for (const c of PLAN.concurrencies) ratios[`route-grpc/peer @${c}, upstream 50 ms`] = throughputRatio(unary.filter((s) => s.set === "upstream 50 ms"), "route-grpc", "peer", c);
+    if (!QUICK) {
+      for (const ms of DELAY_SETS_MS) {
+        const set = unary.filter((s) => s.set === `upstream ${ms} ms`);
+        if (set.length > 0) for (const c of DELAY_CONCURRENCIES) ratios[`route-grpc/peer @${c}, upstream ${ms} ms`] = throughputRatio(set, "route-grpc", "peer", c);
+      }
+    }
   }
   // What a second worker buys: its Route throughput over one worker's, per concurrency.
   if (workers !== undefined) for (const c of PLAN.concurrencies) ratios[`route-grpc --workers ${WORKERS}/1 worker @${c}`] = throughputRatio(set0Samples, "route-grpc-workers", "route-grpc", c);
@@ -665,7 +676,7 @@ async function main(): Promise<void> {
     method:
       "h2load (nghttp2) drives the unary cases, one thread; HTTP/1.1 with one connection per in-flight request for the direct call and the peer, HTTP/2 with up to 16 streams per connection for tierd; p50/p99 from its per-request log. Streams: bench/stream-load.ts in its own process. Added latency = the case's percentile minus the direct call's in the same repetition (runs interleaved).",
     skipped,
-    unary: { "upstream 0 ms": set0, "upstream 50 ms": set50 },
+    unary: { "upstream 0 ms": set0, "upstream 50 ms": set50, "upstream 500 ms": set500 },
     streams: streamSummary,
     throughputRatios: ratios,
     cpuMultiples,
@@ -694,6 +705,7 @@ async function main(): Promise<void> {
     "",
     unaryTable(set0),
     ...(set50.length > 0 ? ["", "### Unary, upstream taking 50 ms", "", unaryTable(set50)] : []),
+    ...(set500.length > 0 ? ["", "### Unary, upstream taking 500 ms", "", unaryTable(set500)] : []),
     "",
     "### Streaming (time to first token)",
     "",
