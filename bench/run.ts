@@ -663,6 +663,24 @@ async function main(): Promise<void> {
     { name: "added TTFT, StreamCompletion, concurrency 1, p50", target: "<= 0.5 ms", measured: `${formatSpread(stream1?.ttftOverheadP50Ms, 3)} ms`, met: stream1?.ttftOverheadP50Ms === undefined ? undefined : stream1.ttftOverheadP50Ms.median <= 0.5 },
     { name: "local classifier p99, 500-word prompt", target: "<= 1 ms", measured: classifier500 === undefined ? "-" : `${classifier500} µs`, met: classifier500 === undefined ? undefined : classifier500 <= 1000 },
     { name: `${PLAN.openStreams} concurrent streams, peak RSS`, target: "< 250 MB", measured: open === undefined ? "-" : `${open.peakRssMb} MB`, met: open === undefined || open.ok !== open.streams ? undefined : open.peakRssMb < 250 },
+    // Issue 15's done-means, where this run measured them.
+    ...PLAN.concurrencies.map((c): TargetCheck => {
+      const m = cpuMultiples[`route-grpc CPU / bare connect-node CPU @${c}`];
+      return { name: `Route gRPC CPU per request over bare connect-node's, concurrency ${c}`, target: "<= 2x", measured: m === undefined ? "-" : `${m}x`, met: m === undefined ? undefined : m <= 2 };
+    }),
+    { name: `throughput of one worker vs Portkey at concurrency ${maxConc}`, target: ">= 2x", measured: ratio64 === undefined ? "-" : `${formatSpread(ratio64)}x`, met: ratio64 === undefined ? undefined : ratio64.median >= 2 },
+    ...[16, 64].map((c): TargetCheck => {
+      const t = set50.find((r) => r.label === "tierd Route, gRPC" && r.concurrency === c)?.overheadP50Ms;
+      const p = set50.find((r) => r.label.startsWith("Portkey") && r.concurrency === c)?.overheadP50Ms;
+      return { name: `added p50 behind a 50 ms upstream, concurrency ${c}, vs Portkey's`, target: "<= Portkey's", measured: t === undefined || p === undefined ? "-" : `${t.median} ms vs ${p.median} ms`, met: t === undefined || p === undefined ? undefined : t.median <= p.median };
+    }),
+    ...realistic
+      .filter((r) => r.target === "tierd" && r.streams === Math.max(...realistic.map((x) => x.streams)))
+      .flatMap((r): TargetCheck[] => [
+        { name: `${r.streams} slow streams: all complete`, target: `${r.streams}`, measured: `${r.ok}`, met: r.ok === r.streams },
+        { name: `${r.streams} slow streams: RSS per open stream above idle`, target: "<= 30 KB", measured: `${r.rssKbPerStream} KB`, met: r.rssKbPerStream === undefined ? undefined : r.rssKbPerStream <= 30 },
+        { name: `${r.streams} slow streams: event-loop delay p99`, target: "< 50 ms", measured: `${r.eventLoopDelayP99Ms} ms`, met: r.eventLoopDelayP99Ms === undefined ? undefined : r.eventLoopDelayP99Ms < 50 },
+      ]),
   ];
 
   const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? "unknown", memoryGb: Math.round(totalmem() / 2 ** 30) };
