@@ -112,6 +112,9 @@ export function trainClassifier(options: TrainOptions): TrainResult {
 
   const data = featurise(examples, bits);
   const labels = Uint8Array.from(examples, (e) => e.label);
+  // The neighbour vote reads the features as extracted: a rare n-gram is
+  // what makes two prompts neighbours, so it keeps the values pruning zeroes.
+  const extracted = options.neighbours === false ? undefined : data.value.slice();
   pruneRare(data, examples.length, bits, minDf);
 
   const counts: Record<string, number> = {};
@@ -186,18 +189,16 @@ export function trainClassifier(options: TrainOptions): TrainResult {
 
   // The neighbours: every tier-labelled product prompt (the calibration
   // slice too), with its training weight, so the team's labels dominate the
-  // vote as they dominate the heads. Features as extracted, before the rare
-  // ones were pruned: a rare n-gram is what makes two prompts neighbours.
+  // vote as they dominate the heads.
   let neighbours: ModelParams["neighbours"];
   const neighbourOptions = options.neighbours === false ? undefined : { ...DEFAULT_NEIGHBOURS, ...options.neighbours };
-  if (neighbourOptions !== undefined && neighbourOptions.blend > 0) {
+  if (extracted !== undefined && neighbourOptions !== undefined && neighbourOptions.blend > 0) {
     const group = options.neighbourGroup ?? "product";
     const pool: Parameters<typeof buildNeighbours>[0][number][] = [];
-    const buffer = createFeatureBuffer();
     examples.forEach((e, i) => {
       if ((e.head ?? "tier") !== "tier" || (e.cutGroup !== undefined && e.cutGroup !== group)) return;
-      extractFeatures(e.prompt, buffer, { bits, version: FEATURE_VERSION });
-      const features = { index: buffer.index.slice(0, buffer.count), value: buffer.value.slice(0, buffer.count), count: buffer.count, shape: buffer.shape };
+      const [from, to] = [data.offsets[i]!, data.offsets[i + 1]!];
+      const features = { index: data.index.subarray(from, to), value: extracted.subarray(from, to), count: to - from, shape: data.shape[i] as 0 | 1 | 2 };
       pool.push({ features, label: e.label, weight: weightOf[i]! });
     });
     if (pool.length > 0) neighbours = buildNeighbours(pool, bits, neighbourOptions);
