@@ -19,11 +19,13 @@ import { compareLabels, compareTwoModel } from "../src/eval/baselines.js";
 import { TIER_NAMES } from "../src/core/tiers.js";
 
 const { values } = parseArgs({
-  options: { options: { type: "string" }, mass: { type: "string" }, tiers: { type: "string" }, folds: { type: "string" } },
+  options: { options: { type: "string" }, mass: { type: "string" }, groups: { type: "string" }, tiers: { type: "string" }, folds: { type: "string" } },
   strict: true,
 });
 const overrides = JSON.parse(values.options ?? "{}") as Partial<TrainOptions>;
 const massOverrides = JSON.parse(values.mass ?? "{}") as Record<string, number>;
+// Cut groups by source, e.g. '{"routellm-gsm8k":"mixtral-gpt4"}': files in one group share cut points.
+const groupOverrides = JSON.parse(values.groups ?? "{}") as Record<string, string>;
 const [nanoBelow, frontierAbove, ambiguousBelow] = (values.tiers ?? "0.3,0.65,0.4").split(",").map(Number) as [number, number, number];
 const settings: TierSettings = { nanoBelow, frontierAbove, ambiguousBelow };
 const K = Number(values.folds ?? 10);
@@ -31,7 +33,8 @@ const K = Number(values.folds ?? 10);
 const files = DEFAULT_CORPUS.map((f) => {
   const rows = readDataset(f.path, { format: f.format }).examples.filter((e) => splitOf(e) !== "held-out");
   const source = rows[0]?.source ?? f.path;
-  return { ...f, mass: massOverrides[source] ?? f.mass, source, rows };
+  const cutGroup = groupOverrides[source] ?? f.cutGroup;
+  return { ...f, mass: massOverrides[source] ?? f.mass, ...(cutGroup === undefined ? {} : { cutGroup }), source, rows };
 });
 const authors = files.filter((f) => f.path.includes("/data/written/")).map((f) => f.source);
 const foldOf = (source: string, e: LabelledExample) => (authors.includes(source) ? authors.indexOf(source) % K : hashKey(`fold:${e.splitKey}`) % K);

@@ -42,7 +42,7 @@ export interface Generation {
 /** Builds every per-config part; throws ConfigError (nothing opened) when the config cannot serve. */
 export function buildGeneration(config: Config, shared: SharedParts): Generation {
   const { counters, log } = shared;
-  const provider = createProvider({ config, configSource: shared.source, log });
+  const provider = createProvider({ config, configSource: shared.source, log, coalesceAbove: config.server.coalesce_deltas_above_streams });
   try {
     const budgets = counters === undefined ? undefined : createBudgets({ config, prices: provider.prices, store: counters.budgets, log });
     const gate = counters === undefined || budgets === undefined ? undefined : createCallerGate({ rateLimits: createRateLimits({ config, store: counters.rateLimits, log }), budgets });

@@ -141,6 +141,15 @@ export const serverSchema = z.strictObject({
   /** HTTP/2 streams (calls) one connection may have open at once (SETTINGS_MAX_CONCURRENT_STREAMS); more are refused by the client's HTTP/2 stack. */
   max_streams_per_connection: positiveInt.default(1_000),
   /**
+   * With more streamed answers open than this, the text an upstream sent in
+   * one network read goes to the caller as one delta instead of one per
+   * token. A tierd that keeps up reads one token at a time, so this changes
+   * nothing until it falls behind; then it spends its CPU per read, not per
+   * token, and catches up. The caller gets the same text in fewer messages.
+   * 0: always; a number above any load: never.
+   */
+  coalesce_deltas_above_streams: nonNegativeInt.default(256),
+  /**
    * Connections one client address may hold open at once; a connection
    * beyond it is closed as it arrives (and logged, at most every 10 s), so
    * one misbehaving client cannot take every file descriptor.

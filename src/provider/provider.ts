@@ -18,7 +18,7 @@ import { finishReasonOf, usageOf, type UpstreamUsage } from "./chat-response.js"
 import { createCooldownTracker, type CooldownTracker } from "./cooldown.js";
 import { createDeployments } from "./deployment.js";
 import { eventStreamBody } from "./dispatcher-fetch.js";
-import { chatChunksOf } from "./sse-chunks.js";
+import { chatChunkBatchesOf } from "./sse-chunks.js";
 import { orderDeployments } from "./deployment-order.js";
 import { fallbackChain, fallbackMapOf } from "./fallback-chain.js";
 import { NAME_OF_TIER } from "../core/tiers.js";
@@ -86,9 +86,19 @@ export interface ProviderOptions {
   random?: () => number;
   /** Upstream failures, fallbacks and breaker changes go here (rate-limited); silent by default. */
   log?: Logger;
+  /**
+   * With more than this many streams open, the text deltas of one network
+   * read go on as one delta (default 256; 0: always, Infinity: never). A
+   * reader that keeps up gets one token per read, so this changes nothing
+   * until tierd falls behind; then it spends its CPU per read, not per token.
+   */
+  coalesceAbove?: number;
 }
 
 type CallMode = "unary" | "stream";
+
+/** See ProviderOptions.coalesceAbove. */
+export const DEFAULT_COALESCE_ABOVE = 256;
 
 export function createProvider(options: ProviderOptions): ProviderWithCooldown {
   const { config } = options;
@@ -111,6 +121,9 @@ export function createProvider(options: ProviderOptions): ProviderWithCooldown {
   const latencyKey = (name: string, mode: CallMode) => `${name}\u0000${mode}`;
   const secrets = Object.values(config.deployments).map((d) => d.api_key).filter((k) => k !== "");
   const fallbacks = fallbackMapOf(config.fallbacks);
+  const coalesceAbove = options.coalesceAbove ?? DEFAULT_COALESCE_ABOVE;
+  let openStreams = 0;
+  const coalesce = () => openStreams > coalesceAbove;
 
   const walkFor = (tier: RoutableTier, request: CompletionRequest, ctx: CallContext, mode: CallMode, options: CallOptions) =>
     new ChainWalk({
@@ -195,11 +208,13 @@ export function createProvider(options: ProviderOptions): ProviderWithCooldown {
   async function* stream(tier: RoutableTier, request: CompletionRequest, ctx: CallContext, options: CallOptions = {}): AsyncGenerator<ProviderStreamEvent, void, undefined> {
     const walk = walkFor(tier, request, ctx, "stream", options);
     let answered = false;
+    openStreams++;
     try {
       const completion = yield* walk.run((call) => streamCall(call, request, ctx, walk.attempts));
       answered = true;
       yield { kind: "done", completion };
     } finally {
+      openStreams--;
       upstreamLog.walked(walk.attempts, answered);
     }
   }
@@ -269,7 +284,7 @@ export function createProvider(options: ProviderOptions): ProviderWithCooldown {
       const response = await deployment.client.chat.completions.create(body, { signal: signal.signal }).asResponse();
       const raw = eventStreamBody(response) ?? (response.body === null ? undefined : Readable.fromWeb(response.body as NodeReadableStream));
       if (raw === undefined) throw new MalformedResponseError("the streamed answer has no body");
-      reader = new StreamReader(chatChunksOf(raw, response.headers), signal);
+      reader = new StreamReader(chatChunkBatchesOf(raw, response.headers), signal, coalesce);
       return { ok: true, reader, first: await reader.next(), signal };
     } catch (err) {
       // Headers arrived: a dropped connection now is a truncated stream.
@@ -341,20 +356,30 @@ class StreamReader {
   ended = false;
   /** Tool calls by the upstream's index, as assembled so far. */
   private readonly calls = new Map<number, ToolCall>();
-  /** Pieces of a chunk not handed out yet (a chunk may carry text and several calls). */
-  private readonly pending: StreamPiece[] = [];
+  /**
+   * What a read brought and was not handed out yet (a chunk may carry text
+   * and several calls, a read several chunks). Content and calls are
+   * assembled as pieces are handed out, so they say what the caller got.
+   */
+  private readonly pending: ({ text: string } | { tool: ChatCompletionChunk.Choice.Delta.ToolCall })[] = [];
 
   constructor(
-    private readonly chunks: AsyncIterator<ChatCompletionChunk>,
+    private readonly chunks: AsyncIterator<ChatCompletionChunk[]>,
     private readonly attempt: AttemptSignal,
+    /** Asked per network read that carried several chunks: pass their text on as one delta? */
+    private readonly coalesce: () => boolean,
   ) {}
 
   /** The next piece, or undefined when the stream ended properly. */
   async next(): Promise<StreamPiece | undefined> {
     for (;;) {
       const queued = this.pending.shift();
-      if (queued !== undefined) return queued;
-      let step: IteratorResult<ChatCompletionChunk>;
+      if (queued !== undefined) {
+        if ("tool" in queued) return this.toolPiece(queued.tool);
+        this.content += queued.text;
+        return { kind: "delta", content: queued.text };
+      }
+      let step: IteratorResult<ChatCompletionChunk[]>;
       try {
         step = await this.chunks.next();
       } catch (err) {
@@ -369,16 +394,19 @@ class StreamReader {
         return undefined;
       }
       this.attempt.progress();
-      const chunk = step.value;
-      if (chunk.usage) this.usage = chunk.usage;
-      const choice = chunk.choices?.[0];
-      if (choice?.finish_reason) this.finish = choice.finish_reason;
-      const text = choice?.delta?.content;
-      if (text) {
-        this.content += text;
-        this.pending.push({ kind: "delta", content: text });
+      const merge = step.value.length > 1 && this.coalesce();
+      for (const chunk of step.value) {
+        if (chunk.usage) this.usage = chunk.usage;
+        const choice = chunk.choices?.[0];
+        if (choice?.finish_reason) this.finish = choice.finish_reason;
+        const text = choice?.delta?.content;
+        if (text) {
+          const last = merge ? this.pending[this.pending.length - 1] : undefined;
+          if (last !== undefined && "text" in last) last.text += text;
+          else this.pending.push({ text });
+        }
+        for (const tool of choice?.delta?.tool_calls ?? []) this.pending.push({ tool });
       }
-      for (const d of choice?.delta?.tool_calls ?? []) this.pending.push(this.toolPiece(d));
     }
   }
 

@@ -22,7 +22,20 @@
 import { APIError } from "openai";
 import type { ChatCompletionChunk } from "openai/resources/chat/completions";
 
-export async function* chatChunksOf(body: AsyncIterable<Uint8Array | string> & { destroy?: (err?: Error) => void }, headers: Headers): AsyncGenerator<ChatCompletionChunk, void, undefined> {
+type EventStreamBody = AsyncIterable<Uint8Array | string> & { destroy?: (err?: Error) => void };
+
+/** The chunks one at a time (see chatChunkBatchesOf). */
+export async function* chatChunksOf(body: EventStreamBody, headers: Headers): AsyncGenerator<ChatCompletionChunk, void, undefined> {
+  for await (const batch of chatChunkBatchesOf(body, headers)) yield* batch;
+}
+
+/**
+ * The chunks as they arrive, one array per network read (never empty): a
+ * reader that fell behind gets everything that queued up in one step, and
+ * may pass it on as one message (provider.ts, coalescing). An error in the
+ * middle of a read comes after the chunks before it.
+ */
+export async function* chatChunkBatchesOf(body: EventStreamBody, headers: Headers): AsyncGenerator<ChatCompletionChunk[], void, undefined> {
   const decoder = new TextDecoder();
   let pending = "";
   let event: string | null = null;
@@ -63,18 +76,28 @@ export async function* chatChunksOf(body: AsyncIterable<Uint8Array | string> & {
     for await (const piece of body) {
       pending += typeof piece === "string" ? piece : decoder.decode(piece, { stream: true });
       let start = 0;
-      for (;;) {
-        const lf = pending.indexOf("\n", start);
-        const cr = pending.indexOf("\r", start);
-        let end = lf < 0 ? cr : cr < 0 ? lf : Math.min(lf, cr);
-        if (end < 0) break;
-        // A CR at the very end may be the first half of a CRLF still in flight.
-        if (end === cr && end === pending.length - 1) break;
-        const next = end === cr && pending.charCodeAt(end + 1) === 10 ? end + 2 : end + 1;
-        const chunk = line(pending.slice(start, end));
-        start = next;
-        if (chunk !== undefined) yield chunk;
+      const batch: ChatCompletionChunk[] = [];
+      let failed = false;
+      let failure: unknown;
+      try {
+        for (;;) {
+          const lf = pending.indexOf("\n", start);
+          const cr = pending.indexOf("\r", start);
+          const end = lf < 0 ? cr : cr < 0 ? lf : Math.min(lf, cr);
+          if (end < 0) break;
+          // A CR at the very end may be the first half of a CRLF still in flight.
+          if (end === cr && end === pending.length - 1) break;
+          const next = end === cr && pending.charCodeAt(end + 1) === 10 ? end + 2 : end + 1;
+          const chunk = line(pending.slice(start, end));
+          start = next;
+          if (chunk !== undefined) batch.push(chunk);
+        }
+      } catch (err) {
+        failed = true;
+        failure = err;
       }
+      if (batch.length > 0) yield batch;
+      if (failed) throw failure;
       if (start > 0) pending = pending.slice(start);
     }
     pending += decoder.decode();

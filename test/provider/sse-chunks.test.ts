@@ -1,7 +1,7 @@
 import { Readable } from "node:stream";
 import { APIError } from "openai";
 import { describe, expect, it } from "vitest";
-import { chatChunksOf } from "../../src/provider/sse-chunks.js";
+import { chatChunkBatchesOf, chatChunksOf } from "../../src/provider/sse-chunks.js";
 
 const headers = new Headers({ "content-type": "text/event-stream" });
 const chunk = (content: string, finish: string | null = null) => JSON.stringify({ id: "c1", object: "chat.completion.chunk", created: 1, model: "m", choices: [{ index: 0, delta: { content }, finish_reason: finish }] });
@@ -16,6 +16,22 @@ async function contents(body: Readable): Promise<string[]> {
   for await (const c of chatChunksOf(body, headers)) out.push(c.choices[0]?.delta?.content ?? "");
   return out;
 }
+
+describe("chatChunkBatchesOf", () => {
+  it("yields the chunks of one read together, skips reads that complete no event, and delivers a read's chunks before its error", async () => {
+    const batches: string[][] = [];
+    const reads = [`data: ${chunk("a")}\n\ndata: ${chunk("b")}\n\ndata: ${chunk("c")}`, `\n\n`, ": comment\n", `data: ${chunk("d", "stop")}\n\ndata: [DONE]\n\n`];
+    for await (const b of chatChunkBatchesOf(bodyOf(reads), headers)) batches.push(b.map((c) => c.choices[0]?.delta?.content ?? ""));
+    expect(batches).toEqual([["a", "b"], ["c"], ["d"]]);
+
+    const seen: string[] = [];
+    const broken = (async () => {
+      for await (const b of chatChunkBatchesOf(bodyOf([`data: ${chunk("a")}\n\ndata: ${chunk("b")}\n\ndata: {not json\n\n`]), headers)) seen.push(...b.map((c) => c.choices[0]?.delta?.content ?? ""));
+    })();
+    await expect(broken).rejects.toThrow(SyntaxError);
+    expect(seen).toEqual(["a", "b"]);
+  });
+});
 
 describe("chatChunksOf", () => {
   it("parses data events split anywhere across reads, with LF, CRLF or CR line ends, comments and multi-byte text", async () => {

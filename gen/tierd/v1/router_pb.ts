@@ -928,7 +928,10 @@ export const ToolCallDeltaSchema: GenMessage<ToolCallDelta> = /*@__PURE__*/
   messageDesc(file_tierd_v1_router, 15);
 
 /**
- * ContentDelta is a piece of generated text.
+ * ContentDelta is a piece of generated text. How the text is cut into
+ * deltas is not part of the contract: one delta is usually one upstream
+ * token, but under load (server.coalesce_deltas_above_streams) the tokens
+ * one network read brought arrive as one delta.
  *
  * @generated from message tierd.v1.ContentDelta
  */
