@@ -55,6 +55,8 @@ export const DEFAULT_CORPUS: readonly CorpusFile[] = [
   { path: repoPath("data/written/chat-elaborate.jsonl"), format: "labels", head: "tier", mass: 600, cutGroup: PRODUCT_GROUP },
   { path: repoPath("data/written/chat-terse.jsonl"), format: "labels", head: "tier", mass: 420, cutGroup: PRODUCT_GROUP }, // 300 prompts: 600 per ~430 elsewhere
   { path: repoPath("data/written/saas-api.jsonl"), format: "labels", head: "tier", mass: 420, cutGroup: PRODUCT_GROUP },
+  { path: repoPath("data/written/quant.jsonl"), format: "labels", head: "tier", mass: 600, cutGroup: PRODUCT_GROUP },
+  { path: repoPath("data/written/professional.jsonl"), format: "labels", head: "tier", mass: 600, cutGroup: PRODUCT_GROUP },
   { path: repoPath("data/saas/prompts.jsonl"), format: "labels", head: "tier", mass: 300, cutGroup: PRODUCT_GROUP },
   { path: shared("mmlu-pro.csv"), format: "mmlu-pro", head: "tier", mass: 1000 },
   { path: shared("routellm-mmlu.csv"), format: "routellm", head: "gain", mass: 1500 },
